@@ -110,6 +110,10 @@ _STRUCTURAL_TWO_LEVEL = (
 _COMPETITIVE = ("general competitive", "specific competitive")
 _SECOND_ORDER = ("pure second-order", "dynamic structural residual")
 
+_LEAMER_STERN = ("world growth", "commodity composition", "market distribution")
+_LEAMER_STERN_MARKET = ("world growth", "market distribution", "commodity composition")
+_RESIDUAL = (None, ("competitiveness",))
+
 # Display order per method: (subtotal or None, its leaf effects), total last.
 _LAYOUTS: dict[str, tuple[tuple[str | None, tuple[str, ...]], ...]] = {
     "jepma": (
@@ -117,20 +121,8 @@ _LAYOUTS: dict[str, tuple[tuple[str | None, tuple[str, ...]], ...]] = {
         ("competitive effect", _COMPETITIVE),
         ("second-order effect", _SECOND_ORDER),
     ),
-    "leamer-stern": (
-        (
-            "structural effect",
-            ("world growth", "commodity composition", "market distribution"),
-        ),
-        (None, ("competitiveness",)),
-    ),
-    "leamer-stern-market": (
-        (
-            "structural effect",
-            ("world growth", "market distribution", "commodity composition"),
-        ),
-        (None, ("competitiveness",)),
-    ),
+    "leamer-stern": (("structural effect", _LEAMER_STERN), _RESIDUAL),
+    "leamer-stern-market": (("structural effect", _LEAMER_STERN_MARKET), _RESIDUAL),
     "symmetric": (
         ("structural effect", _STRUCTURAL_TWO_LEVEL),
         ("competitive effect", _COMPETITIVE),
@@ -336,25 +328,16 @@ def cms_periods(
                 raise XlreeError(
                     f"segment {segment!r}, period {start}-{end}: {error}"
                 ) from None
-            table.insert(0, "segment", segment)
-            table.insert(1, "period", f"{start}-{end}")
-            table.insert(2, "start", start)
-            table.insert(3, "end", end)
+            labels = {"segment": segment, "period": f"{start}-{end}", "start": start}
+            for position, (column, value) in enumerate({**labels, "end": end}.items()):
+                table.insert(position, column, value)
             blocks.append(table)
     return pd.concat(blocks, ignore_index=True)
 
 
-def _decompose(
-    method: str,
-    exports_t0: pd.DataFrame,
-    exports_t1: pd.DataFrame,
-    world_t0: pd.DataFrame,
-    world_t1: pd.DataFrame,
-) -> CMSResult:
-    """Effects of checked, aligned, complete frames (products x markets)."""
-    q0, q1, w0, w1 = (
-        f.to_numpy(dtype=float) for f in (exports_t0, exports_t1, world_t0, world_t1)
-    )
+def _decompose(method: str, *frames: pd.DataFrame) -> CMSResult:
+    """Effects of checked, aligned, complete q0, q1, Q0, Q1 (products x markets)."""
+    q0, q1, w0, w1 = (frame.to_numpy(dtype=float) for frame in frames)
     if not w0.sum() > 0:
         raise XlreeError(
             "world_t0: world exports sum to 0 in the base year, so no share and "
@@ -398,9 +381,7 @@ def _decompose(
 
     names = [leaf for _, leaves in _LAYOUTS[method] for leaf in leaves]
     effects = pd.Series(np.asarray(values, dtype=float), index=names, name="value")
-    cells = _cells_table(
-        exports_t0, exports_t1, world_t0, world_t1, shares_t0, shares_t1
-    )
+    cells = _cells_table(frames, shares_t0, shares_t1)
     return CMSResult(method, total_change, effects, cells)
 
 
@@ -434,17 +415,17 @@ def _structural_terms(
     return growth, cell_term, product_term, market_term
 
 
-def _cells_table(exports_t0, exports_t1, world_t0, world_t1, shares_t0, shares_t1):
+def _cells_table(frames, shares_t0, shares_t1) -> pd.DataFrame:
+    q0, q1, w0, w1 = (frame.to_numpy(dtype=float) for frame in frames)
     index = pd.MultiIndex.from_product(
-        [exports_t0.index, exports_t0.columns], names=["product", "market"]
+        [frames[0].index, frames[0].columns], names=["product", "market"]
     )
-    w0, w1 = world_t0.to_numpy(float), world_t1.to_numpy(float)
     # r_ij is undefined where Q0_ij = 0: NaN on purpose, never used in a sum.
     with np.errstate(divide="ignore", invalid="ignore"):
         growth = np.where(w0 > 0, w1 / w0 - 1, np.nan)
     columns = {
-        "exports_t0": exports_t0.to_numpy(float),
-        "exports_t1": exports_t1.to_numpy(float),
+        "exports_t0": q0,
+        "exports_t1": q1,
         "world_t0": w0,
         "world_t1": w1,
         "share_t0": shares_t0[0],
@@ -616,12 +597,5 @@ def _period_frames(
             stacklevel=4,
         )
         wide = wide.fillna(0.0)
-    return tuple(
-        wide[(column, year)].unstack("market", fill_value=0.0)
-        for column, year in (
-            ("exports", start),
-            ("exports", end),
-            ("world", start),
-            ("world", end),
-        )
-    )
+    # Columns run exports start, exports end, world start, world end: q0, q1, Q0, Q1.
+    return tuple(wide[key].unstack("market", fill_value=0.0) for key in wide.columns)
