@@ -107,10 +107,21 @@ class SaveReport:
 class OpenpyxlBook:
     """A workbook file (.xlsx or .xlsm) read and written with openpyxl."""
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        create: bool = False,
+        workbook: openpyxl.Workbook | None = None,
+    ) -> None:
         self.path = Path(path)
         self._keep_vba = self.path.suffix.lower() in MACRO_SUFFIXES
-        if self.path.exists():
+        if workbook is not None:
+            # A workbook built in memory (a new study workbook or a template).
+            self.workbook = workbook
+            self._values = workbook
+            self._existed = False
+        elif self.path.exists():
             try:
                 self.workbook = openpyxl.load_workbook(
                     self.path, keep_vba=self._keep_vba, keep_links=True
@@ -170,8 +181,14 @@ class OpenpyxlBook:
         if self._values is not None and self._values is not workbook:
             self._values = None  # the values view is stale now
 
-    def save(self, out: str | os.PathLike | None = None) -> SaveReport:
-        """Save atomically; keep a backup; divert to a new file rather than lose."""
+    def save(
+        self, out: str | os.PathLike | None = None, *, replace: bool = False
+    ) -> SaveReport:
+        """Save atomically; keep a backup; divert to a new file rather than lose.
+
+        With ``replace`` an existing target is replaced without the comparison
+        (the caller asked the user and kept its own backup).
+        """
         target = Path(out) if out is not None else self.path
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
@@ -181,8 +198,9 @@ class OpenpyxlBook:
         temporary = Path(temporary)
         try:
             self.workbook.save(temporary)
+            _set_mode(temporary, target)
             report = SaveReport(path=target)
-            if target.exists():
+            if target.exists() and not replace:
                 lost = _losses(target, temporary, self._result_sheets())
                 if lost:
                     diverted = _separate_name(target)
@@ -200,6 +218,16 @@ class OpenpyxlBook:
 
     def _result_sheets(self) -> set[str]:
         return {n for n in self.workbook.sheetnames if self.is_result_sheet(n)}
+
+
+def _set_mode(temporary: Path, target: Path) -> None:
+    """Give the new file the old one's permissions, or the umask's for a new one."""
+    if target.exists():
+        shutil.copymode(target, temporary)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
 
 
 def _separate_name(target: Path) -> Path:
