@@ -203,16 +203,19 @@ def _numbers_to_cells(values: np.ndarray) -> list[list[Any]]:
 
 
 def _plain(item: Any) -> Any:
+    kind = type(item)
+    if kind is str or kind is int or kind is bool:
+        return item
+    if kind is float:  # the common case first: no isinstance chain
+        if item != item:
+            return MISSING_TEXT
+        return INFINITE_TEXT if item in (np.inf, -np.inf) else item
     if isinstance(item, bool | np.bool_):
         return bool(item)
     if isinstance(item, int | np.integer):
         return int(item)
     if isinstance(item, float | np.floating):
-        if np.isnan(item):
-            return MISSING_TEXT
-        if np.isinf(item):
-            return INFINITE_TEXT
-        return float(item)
+        return _plain(float(item))
     if item is None:
         return MISSING_TEXT
     return str(item)
@@ -224,10 +227,9 @@ def _plain(item: Any) -> Any:
 def _cells(value: Any) -> list[list[Any]]:
     """The argument as lists of lists (a scalar is a single cell)."""
     if isinstance(value, list | tuple):
-        rows = list(value)
-        if rows and all(isinstance(row, list | tuple) for row in rows):
-            return [list(row) for row in rows]
-        return [rows]
+        if value and isinstance(value[0], list | tuple):
+            return value  # already rows, as xlwings hands a range (ndim=2)
+        return [list(value)]
     return [[value]]
 
 

@@ -243,7 +243,7 @@ def ENTROPY_SCORES(
         with the data. A sample left out for a blank cell has an empty score.
     """
     result, names = _entropy_result(data, directions, shift, method)
-    scores = result.scores.to_numpy(dtype=float).reshape(-1, 1).astype(object)
+    scores = result.scores.to_numpy(dtype=float).reshape(-1, 1)
     if names is None:
         return scores
     return [[SCORE_HEADER], *scores.tolist()]
