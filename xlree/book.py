@@ -352,6 +352,7 @@ def _sheet_inventory(archive: zipfile.ZipFile, part: str) -> dict[str, int]:
     counts = {
         "charts": 0,
         "images": 0,
+        "shapes": 0,
         "comments": 0,
         "validations": len(re.findall(r"<(?:\w+:)?dataValidation[\s>]", text)),
         "tables": 0,
@@ -363,6 +364,7 @@ def _sheet_inventory(archive: zipfile.ZipFile, part: str) -> dict[str, int]:
             drawing = archive.read(target).decode("utf-8", errors="replace")
             counts["charts"] += len(re.findall(r"<c:chart\b", drawing))
             counts["images"] += len(re.findall(r"<(?:\w+:)?pic\b", drawing))
+            counts["shapes"] += len(re.findall(r"<(?:\w+:)?sp\b", drawing))
         elif kind == "comments":
             comments = archive.read(target).decode("utf-8", errors="replace")
             counts["comments"] += len(re.findall(r"<(?:\w+:)?comment\b", comments))

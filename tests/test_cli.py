@@ -1,0 +1,123 @@
+"""The xlree command on workbook files: analyze, refresh, help and refusals."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from xlree.book import OpenpyxlBook, inventory
+from xlree.cli import main
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("analyze") / "study.xlsx"
+    assert main(["analyze", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_analyze_writes_every_sheet_in_order(analyzed):
+    workbook = openpyxl.load_workbook(analyzed)
+    assert workbook.sheetnames == [
+        "About",
+        "CMS",
+        "Entropy",
+        "RCA",
+        "Trade",
+        "Totals",
+        "Segments",
+        "Indicators",
+        "IndicatorInfo",
+        "Settings",
+    ]
+    counts = inventory(analyzed)["sheets"]
+    assert counts["CMS"]["charts"] == 1
+    assert counts["Entropy"]["charts"] == 3
+    assert counts["RCA"]["charts"] == 3  # NRCA over time, one per product
+
+
+def test_about_sheet_names_sources_and_parameters(analyzed):
+    values = OpenpyxlBook(analyzed).read_values("About")
+    text = " ".join(str(v) for row in values for v in row if v is not None)
+    assert "CEPII BACI V202601 (Etalab 2.0)" in text
+    assert "World Bank, World Development Indicators" in text
+    assert "British Geological Survey (c) UKRI" in text
+    assert "jepma" in text and "2008, 2011, 2015, 2019" in text
+    assert "Only the eight largest exporters" in text
+
+
+def test_summary_is_printed(tmp_path, capsys):
+    out = tmp_path / "s.xlsx"
+    assert main(["analyze", "--out", str(out), "--exporter", "CN"]) == 0
+    printed = capsys.readouterr().out
+    assert "CMS decomposition of CN's exports (jepma), USD million" in printed
+    # 2008-2011, all segments: China's BACI exports rose by 3,433,249,915 USD.
+    assert "3,433.2" in printed
+    assert "resource endowment" in printed
+
+
+def test_analyze_does_not_overwrite_without_force(analyzed, capsys):
+    before = analyzed.read_bytes()
+    assert main(["analyze", "--out", str(analyzed), "--quiet"]) == 2
+    assert "exists; xlree does not overwrite files without asking" in (
+        capsys.readouterr().err
+    )
+    assert analyzed.read_bytes() == before
+
+
+def test_force_keeps_a_backup(tmp_path):
+    out = tmp_path / "study.xlsx"
+    out.write_bytes(b"an old file")
+    assert main(["analyze", "--out", str(out), "--force", "--quiet"]) == 0
+    assert (tmp_path / "study.bak.xlsx").read_bytes() == b"an old file"
+    assert openpyxl.load_workbook(out).sheetnames[0] == "About"
+
+
+def test_refresh_rewrites_results_and_keeps_the_rest(analyzed, tmp_path):
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(analyzed.read_bytes())
+    workbook = openpyxl.load_workbook(copy)
+    workbook.create_sheet("My notes")["A1"] = "keep me"
+    workbook["CMS"]["A1"] = "stale"
+    workbook.save(copy)
+    assert main(["refresh", str(copy), "--only", "cms"]) == 0
+    refreshed = openpyxl.load_workbook(copy)
+    assert refreshed["My notes"]["A1"].value == "keep me"
+    assert refreshed["CMS"]["A1"].value.startswith("Constant-market-share")
+    assert (tmp_path / "copy.bak.xlsx").exists()
+
+
+def test_bad_settings_cell_is_named(analyzed, tmp_path, capsys):
+    copy = tmp_path / "bad.xlsx"
+    workbook = openpyxl.load_workbook(analyzed)
+    sheet = workbook["Trade"]
+    sheet["E2"] = "lots"
+    workbook.save(copy)
+    assert main(["refresh", str(copy)]) == 2
+    assert "Trade!E2" in capsys.readouterr().err
+
+
+def test_help_documents_every_option(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["analyze", "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    for option in (
+        "--out",
+        "--exporter",
+        "--periods",
+        "--first-year",
+        "--last-year",
+        "--cms-method",
+        "--entropy-method",
+        "--shift",
+        "--nrca-variant",
+        "--force",
+    ):
+        assert option in text
+
+
+def test_bad_periods_are_explained(capsys):
+    with pytest.raises(SystemExit):
+        main(["analyze", "--periods", "2008;x"])
+    assert "expected years separated by commas" in capsys.readouterr().err
