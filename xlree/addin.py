@@ -398,7 +398,7 @@ def ovba_compress(data: bytes) -> bytes:
     stored raw, as the specification allows for full 4096-byte chunks.
 
     >>> from oletools.olevba import decompress_stream
-    >>> text = b"Attribute VB_Name = \"M\"\r\n" * 300
+    >>> text = b"Option Explicit " * 300
     >>> bytes(decompress_stream(bytearray(ovba_compress(text)))) == text
     True
     """
