@@ -10,16 +10,13 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from pathlib import Path
 
 import numpy as np
+from _report import write_section
 
 from xlree import udfs
 
 ROWS, COLUMNS, REPEATS = 100_000, 5, 5
-PERFORMANCE = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
-BEGIN = "<!-- bench_udfs: begin -->"
-END = "<!-- bench_udfs: end -->"
 
 
 def cells() -> list[list[float]]:
@@ -49,9 +46,9 @@ def main() -> None:
     data = cells()
     weights = best_of(udfs.ENTROPY_WEIGHTS, data)
     scores = best_of(udfs.ENTROPY_SCORES, data)
-    section = "\n".join(
+    write_section(
+        "bench_udfs",
         [
-            BEGIN,
             "## Worksheet functions (benchmarks/bench_udfs.py)",
             "",
             f"{ROWS:,} x {COLUMNS} cells handed over as lists of lists of floats "
@@ -66,17 +63,8 @@ def main() -> None:
             "",
             "The time is Python's alone: reading the range in Excel and writing "
             "the spilled result back are not included.",
-            END,
-        ]
+        ],
     )
-    print(section)
-    text = PERFORMANCE.read_text() if PERFORMANCE.exists() else "# Performance\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    PERFORMANCE.write_text(text)
 
 
 if __name__ == "__main__":
