@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -121,3 +123,24 @@ def test_bad_periods_are_explained(capsys):
     with pytest.raises(SystemExit):
         main(["analyze", "--periods", "2008;x"])
     assert "expected years separated by commas" in capsys.readouterr().err
+
+
+def test_template_command_writes_the_shipped_workbook(tmp_path, capsys):
+    out = tmp_path / "empty.xlsx"
+    assert main(["template", "empty", "--out", str(out)]) == 0
+    shipped = Path(__file__).resolve().parents[1] / "workbooks"
+    assert out.read_bytes() == (shipped / "product_group_template.xlsx").read_bytes()
+    assert main(["template", "empty", "--out", str(out)]) == 2
+    assert "exists; xlree does not overwrite" in capsys.readouterr().err
+
+
+def test_addin_build_refuses_to_overwrite_then_keeps_a_backup(tmp_path, capsys):
+    out = tmp_path / "xlree.xlam"
+    assert main(["addin", "build", "--out", str(out)]) == 0
+    first = out.read_bytes()
+    assert first[:2] == b"PK"
+    assert main(["addin", "build", "--out", str(out)]) == 2
+    assert "--out: " in capsys.readouterr().err
+    assert main(["addin", "build", "--out", str(out), "--force"]) == 0
+    assert (tmp_path / "xlree.bak.xlam").read_bytes() == first
+    assert out.read_bytes() == first  # reproducible build

@@ -434,14 +434,21 @@ def _vba_project(modules: list[tuple[str, str, str]]) -> bytes:
     streams are compressed by :func:`ovba_compress`. The _VBA_PROJECT stream
     carries no compiled cache, so Excel compiles the source on first open.
     """
-    from ms_cfb.Models.Directories.root_directory import RootDirectory
-    from ms_cfb.Models.Directories.storage_directory import StorageDirectory
-    from ms_cfb.Models.Directories.stream_directory import StreamDirectory
-    from ms_cfb.ole_file import OleFile
-    from ms_ovba.Models.Entities.doc_module import DocModule
-    from ms_ovba.Models.Entities.reference import Reference
-    from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-    from ms_ovba.Models.Entities.std_module import StdModule
+    try:
+        from ms_cfb.Models.Directories.root_directory import RootDirectory
+        from ms_cfb.Models.Directories.storage_directory import StorageDirectory
+        from ms_cfb.Models.Directories.stream_directory import StreamDirectory
+        from ms_cfb.ole_file import OleFile
+        from ms_ovba.Models.Entities.doc_module import DocModule
+        from ms_ovba.Models.Entities.reference import Reference
+        from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
+        from ms_ovba.Models.Entities.std_module import StdModule
+    except ImportError as error:
+        raise XlreeError(
+            f"xlree addin build needs the 'addin' extra ({error.name} is not "
+            'installed): run pip install "xlree[addin]" (or, in a clone, '
+            'pip install ".[addin]") and build again.'
+        ) from None
     from ms_ovba.Models.Fields.libid_reference import LibidReference
     from ms_ovba.vbaProject import VbaProject
     from ms_ovba.Views.dirStream import DirStream

@@ -154,6 +154,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--out", type=Path, default=Path("xlree.xlam"), help="default: xlree.xlam"
     )
+    build.add_argument(
+        "--force", action="store_true", help="replace --out if it exists"
+    )
     addin_commands.add_parser(
         "install", help="copy the add-in into Excel's startup folder"
     )
@@ -248,9 +251,9 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from xlree.templates import generate_template
+    from xlree.templates import WORKBOOK_FILES, generate_template
 
-    out = args.out or Path(f"xlree-{args.kind}.xlsx")
+    out = args.out or Path(WORKBOOK_FILES[args.kind])
     _refuse_existing(out, args.force)
     backup = _keep_backup(out)
     generate_template(args.kind, out)
@@ -263,8 +266,12 @@ def _addin(args: argparse.Namespace) -> int:
     from xlree import addin
 
     if args.addin_command == "build":
-        path = addin.build_addin(args.out)
-        print(f"Wrote {path}.")
+        out = args.out / addin.ADDIN_NAME if args.out.is_dir() else args.out
+        _refuse_existing(out, args.force)
+        backup = _keep_backup(out)
+        path = addin.build_addin(out)
+        kept = f" (previous version kept as {backup})" if backup else ""
+        print(f"Wrote {path}{kept}.")
     else:
         print(addin.install_addin())
     return 0
