@@ -320,8 +320,8 @@ def inventory(path: str | os.PathLike) -> dict[str, Any]:
     """What a workbook file holds that a careless rewrite could drop.
 
     Returns a dict with ``vba`` (has macros), ``names`` (defined names as
-    ``scope!name``) and, per sheet, counts of charts, images, comments, data
-    validations and tables.
+    ``scope!name``) and, per sheet, counts of charts, images, shapes, comments
+    (notes), threaded comments, data validations and tables.
     """
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
@@ -354,6 +354,7 @@ def _sheet_inventory(archive: zipfile.ZipFile, part: str) -> dict[str, int]:
         "images": 0,
         "shapes": 0,
         "comments": 0,
+        "threaded comments": 0,
         "validations": len(re.findall(r"<(?:\w+:)?dataValidation[\s>]", text)),
         "tables": 0,
     }
@@ -368,6 +369,13 @@ def _sheet_inventory(archive: zipfile.ZipFile, part: str) -> dict[str, int]:
         elif kind == "comments":
             comments = archive.read(target).decode("utf-8", errors="replace")
             counts["comments"] += len(re.findall(r"<(?:\w+:)?comment\b", comments))
+        elif kind == "threadedComment":
+            # Excel 365's comment threads: openpyxl keeps only the plain note
+            # Excel writes beside each thread, so a lost thread is counted here.
+            thread = archive.read(target).decode("utf-8", errors="replace")
+            counts["threaded comments"] += len(
+                re.findall(r"<(?:\w+:)?threadedComment\b", thread)
+            )
         elif kind == "table":
             counts["tables"] += 1
     return counts
