@@ -160,3 +160,31 @@ def _add_image(path, sheet_name):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+
+
+def test_save_diverts_when_a_spilling_formula_would_stop_spilling(tmp_path):
+    # Excel 365 writes a dynamic-array formula with a cell-metadata index
+    # (cm="1", ECMA-376 Part 1, 18.3.1.4 and the xlDynamicArrayProperties
+    # extension); openpyxl drops that attribute, which would turn the user's
+    # =CMS_EFFECTS(...) into a legacy fixed-size array formula.
+    path = tmp_path / "spill.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Mine"
+    workbook.active["A1"] = "=SEQUENCE(3)"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        '<c r="A1"', '<c r="A1" cm="1"'
+    ).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert inventory(path)["sheets"]["Mine"]["spilling formulas"] == 1
+
+    book = OpenpyxlBook(path)
+    book.write_result_sheet(_layout())
+    report = book.save()
+    assert report.diverted_because == ["1 of 1 spilling formulas on sheet 'Mine'"]
+    assert report.path == tmp_path / "spill.refreshed.xlsx"

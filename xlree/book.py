@@ -357,6 +357,16 @@ def _sheet_inventory(archive: zipfile.ZipFile, part: str) -> dict[str, int]:
         "threaded comments": 0,
         "validations": len(re.findall(r"<(?:\w+:)?dataValidation[\s>]", text)),
         "tables": 0,
+        # Excel 365 marks a spilling formula (=CMS_EFFECTS(...)) with a cell
+        # metadata index; openpyxl drops it and the formula stops spilling.
+        "spilling formulas": len(re.findall(r"<c\b[^>]*\scm=", text)),
+        "conditional formats": len(
+            re.findall(r"<(?:\w+:)?conditionalFormatting\b", text)
+        ),
+        "sparkline groups": len(re.findall(r"<(?:\w+:)?sparklineGroup\b", text)),
+        "controls": 0,
+        "slicers": 0,
+        "pivot tables": 0,
     }
     for kind, target in _rels(archive, part).values():
         if target not in archive.namelist():
@@ -378,6 +388,12 @@ def _sheet_inventory(archive: zipfile.ZipFile, part: str) -> dict[str, int]:
             )
         elif kind == "table":
             counts["tables"] += 1
+        elif kind in ("ctrlProp", "control"):
+            counts["controls"] += 1
+        elif kind == "slicer":
+            counts["slicers"] += 1
+        elif kind == "pivotTable":
+            counts["pivot tables"] += 1
     return counts
 
 
