@@ -12,6 +12,9 @@ input sheets works from this one list:
   openpyxl workbook as Excel tables with data validation;
 - :mod:`xlree.templates` builds the Instructions sheet from the help text.
 
+The description itself lives in :mod:`xlree._sheet_schema` and the writer in
+:mod:`xlree._sheet_writer`; both are re-exported here, next to the reader.
+
 Conventions
 -----------
 Each input sheet holds one table whose header is row 1, starting in column A.
@@ -29,12 +32,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from xlree._sheet_schema import (
+    CMS_METHODS,
+    INPUT_SHEETS,
+    SETTINGS_HELP,
+    YEAR_RANGE,
+    Column,
+    SheetSpec,
+)
+from xlree._sheet_writer import write_inputs
 from xlree._validation import XlreeError
 from xlree.study import DEFAULT_SETTINGS, StudyInputs
 
@@ -47,177 +58,6 @@ __all__ = [
     "read_inputs",
     "write_inputs",
 ]
-
-#: Decomposition methods a Settings sheet may name (those of :mod:`xlree.cms`).
-CMS_METHODS = ("jepma", "leamer-stern", "leamer-stern-market", "symmetric")
-
-#: Earliest and latest year accepted in a year cell.
-YEAR_RANGE = (1950, 2100)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an input sheet.
-
-    ``kind`` is one of ``"year"`` (whole number in :data:`YEAR_RANGE`),
-    ``"code"`` (text; a whole number is turned into its digits), ``"text"``,
-    ``"number"`` (blank allowed when not required: missing) and ``"choice"``
-    (one of ``choices``). ``minimum`` bounds a number from below.
-    """
-
-    name: str
-    kind: str
-    help: str
-    required: bool = True
-    minimum: float | None = None
-    choices: tuple[str, ...] = ()
-    width: int = 14
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    """One input sheet: its columns, its key and what it is for."""
-
-    name: str
-    help: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    key_label: str
-    #: Indicators: every column after the listed ones is an indicator (numbers).
-    open_columns: bool = False
-
-    @property
-    def table_name(self) -> str:
-        """The name of the Excel table holding the sheet's data."""
-        return f"{self.name}Table"
-
-
-_YEAR = Column("year", "year", "Calendar year, a whole number such as 2015.", width=8)
-
-INPUT_SHEETS: tuple[SheetSpec, ...] = (
-    SheetSpec(
-        "Trade",
-        "Export values by year, product, exporter and market. Rows with exporter "
-        "'World' are world exports; rows with market 'World' are exports to all "
-        "markets (used for RCA).",
-        (
-            _YEAR,
-            Column("product", "code", "Product code, e.g. the HS6 code 280530."),
-            Column(
-                "exporter",
-                "text",
-                "Exporting country as an ISO2 code (CN), or World.",
-                width=10,
-            ),
-            Column("market", "text", "Importing market (code or name), or World."),
-            Column(
-                "value",
-                "number",
-                "Enter the export value in USD.",
-                minimum=0.0,
-                width=18,
-            ),
-        ),
-        ("year", "product", "exporter", "market"),
-        "year-product-exporter-market",
-    ),
-    SheetSpec(
-        "Totals",
-        "Each country's total merchandise exports (the RCA denominators); "
-        "country 'World' for the world total.",
-        (
-            _YEAR,
-            Column("country", "text", "ISO2 code of the country, or World."),
-            Column(
-                "total_exports",
-                "number",
-                "Enter the country's total merchandise exports in USD.",
-                minimum=0.0,
-                width=20,
-            ),
-        ),
-        ("year", "country"),
-        "country-year",
-    ),
-    SheetSpec(
-        "Segments",
-        "Every product of the Trade sheet with a description and the segment "
-        "(industrial-chain stage) it belongs to.",
-        (
-            Column("product", "code", "Product code as on the Trade sheet."),
-            Column(
-                "description",
-                "text",
-                "What the product is.",
-                required=False,
-                width=48,
-            ),
-            Column("segment", "text", "Segment (e.g. upstream, midstream).", width=16),
-        ),
-        ("product",),
-        "product",
-    ),
-    SheetSpec(
-        "Indicators",
-        "One row per country and year, one column per indicator (described on "
-        "IndicatorInfo). Leave a cell blank when the value is missing.",
-        (
-            Column("country", "text", "ISO2 code of the country."),
-            _YEAR,
-        ),
-        ("country", "year"),
-        "country-year",
-        open_columns=True,
-    ),
-    SheetSpec(
-        "IndicatorInfo",
-        "One row per indicator column of the Indicators sheet.",
-        (
-            Column("indicator", "text", "The column header on Indicators.", width=20),
-            Column("name", "text", "A readable name.", required=False, width=40),
-            Column("dimension", "text", "The dimension it measures.", width=16),
-            Column(
-                "direction",
-                "choice",
-                "benefit (more is better) or cost (less is better).",
-                choices=("benefit", "cost"),
-                width=10,
-            ),
-            Column("unit", "text", "Unit of the values.", required=False),
-            Column("source", "text", "Where the values come from.", required=False),
-        ),
-        ("indicator",),
-        "indicator",
-    ),
-    SheetSpec(
-        "Settings",
-        "How the study runs. Leave a value blank to use the default.",
-        (
-            Column("setting", "text", "The setting's name (do not change).", width=16),
-            Column(
-                "value",
-                "text",
-                "The setting's value.",
-                required=False,
-                width=24,
-            ),
-        ),
-        ("setting",),
-        "setting",
-    ),
-)
-
-#: Help for each setting of the Settings sheet (also its order on the sheet).
-SETTINGS_HELP: dict[str, str] = {
-    "exporter": "ISO2 code of the exporter studied (CMS and the focus of charts).",
-    "breaks": "Years that bound the CMS periods, comma separated (2008, 2011, 2015).",
-    "cms_method": "CMS decomposition: " + ", ".join(CMS_METHODS) + ".",
-    "entropy_method": "Normalization of the entropy method (minmax).",
-    "shift": "Small shift added after normalization; blank for the default.",
-    "nrca_variant": "NRCA variant (relative).",
-    "first_year": "First year of the study.",
-    "last_year": "Last year of the study.",
-}
 
 _SPECS = {spec.name: spec for spec in INPUT_SHEETS}
 
@@ -499,145 +339,3 @@ def read_inputs(book: _ReadableBook) -> StudyInputs:
         indicator_info=frames["IndicatorInfo"],
         settings=settings,
     )
-
-
-# ---------------------------------------------------------------------- writing
-
-
-def _settings_frame(settings: dict[str, Any]) -> pd.DataFrame:
-    """The Settings sheet's rows: one per setting, in :data:`SETTINGS_HELP` order."""
-    rows = []
-    for name in SETTINGS_HELP:
-        value = settings.get(name, DEFAULT_SETTINGS[name])
-        if name == "breaks":
-            value = ", ".join(str(year) for year in value)
-        rows.append({"setting": name, "value": value})
-    return pd.DataFrame(rows, columns=["setting", "value"])
-
-
-def _frames(inputs: StudyInputs) -> dict[str, pd.DataFrame]:
-    indicator_columns = [str(name) for name in inputs.indicator_info["indicator"]]
-    extra = [
-        c
-        for c in inputs.indicators.columns
-        if c not in ("country", "year") and c not in indicator_columns
-    ]
-    return {
-        "Trade": inputs.trade,
-        "Totals": inputs.totals,
-        "Segments": inputs.segments,
-        "Indicators": inputs.indicators.reindex(
-            columns=["country", "year", *indicator_columns, *extra]
-        ),
-        "IndicatorInfo": inputs.indicator_info,
-        "Settings": _settings_frame(inputs.settings),
-    }
-
-
-def _excel_value(value: Any) -> Any:
-    """A cell value openpyxl can store: blanks for NaN/None, plain Python types."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _validation_for(column: Column, sheet: str) -> Any:
-    """The Excel data validation that helps a user fill ``column``, or None."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    if column.kind == "year":
-        low, high = YEAR_RANGE
-        rule = DataValidation(
-            type="whole", operator="between", formula1=str(low), formula2=str(high)
-        )
-    elif column.kind == "number" and column.minimum is not None:
-        rule = DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1=f"{column.minimum:g}",
-        )
-    elif column.kind == "choice":
-        rule = DataValidation(
-            type="list", formula1='"' + ",".join(column.choices) + '"'
-        )
-    else:
-        return None
-    rule.allow_blank = not column.required
-    rule.showErrorMessage = True
-    rule.errorTitle = f"{sheet}: {column.name}"
-    rule.error = column.help
-    rule.showInputMessage = True
-    rule.promptTitle = column.name
-    rule.prompt = column.help
-    return rule
-
-
-def write_inputs(workbook: Any, inputs: StudyInputs) -> None:
-    """Write the input sheets of ``inputs`` into ``workbook`` as Excel tables.
-
-    Parameters
-    ----------
-    workbook : openpyxl.Workbook
-        The workbook to write into. A sheet of the same name is replaced.
-    inputs : StudyInputs
-        The tables to write; ``settings`` becomes the Settings sheet.
-
-    Notes
-    -----
-    Each sheet holds one Excel table (``TradeTable``, ...) from A1, header in
-    row 1, with data validation on the year, value and direction columns
-    (reaching 1,000 rows below the data so that rows a user adds are checked
-    too) and an input message with the column's help text. A table needs a
-    data row: an empty input writes one blank row.
-    """
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    for spec in INPUT_SHEETS:
-        frame = _frames(inputs)[spec.name]
-        if spec.name in workbook.sheetnames:
-            del workbook[spec.name]
-        sheet = workbook.create_sheet(spec.name)
-        specs = {c.name: c for c in spec.columns}
-        header = [str(c) for c in frame.columns]
-        sheet.append(header)
-        for record in frame.itertuples(index=False):
-            sheet.append([_excel_value(v) for v in record])
-        last_row = max(2, len(frame) + 1)
-        for index, name in enumerate(header, start=1):
-            letter = get_column_letter(index)
-            column = specs.get(name) or Column(name, "number", "A number, or blank.")
-            sheet.column_dimensions[letter].width = column.width
-            sheet.cell(1, index).font = Font(bold=True)
-            if column.kind == "number":
-                for (cell,) in sheet.iter_rows(2, last_row, index, index):
-                    cell.number_format = "#,##0.00" if spec.open_columns else "#,##0"
-            if column.kind == "code":
-                for (cell,) in sheet.iter_rows(2, last_row, index, index):
-                    cell.number_format = "@"
-            rule = _validation_for(column, spec.name)
-            if rule is not None:
-                rule.add(f"{letter}2:{letter}{last_row + 1000}")
-                sheet.add_data_validation(rule)
-        if spec.name == "Settings":
-            choices = Column("value", "choice", SETTINGS_HELP["cms_method"], False)
-            rule = _validation_for(
-                Column("value", "choice", choices.help, False, choices=CMS_METHODS),
-                spec.name,
-            )
-            row = list(SETTINGS_HELP).index("cms_method") + 2
-            rule.add(f"B{row}")
-            sheet.add_data_validation(rule)
-        table = Table(
-            displayName=spec.table_name,
-            ref=f"A1:{get_column_letter(len(header))}{last_row}",
-        )
-        table.tableStyleInfo = TableStyleInfo(
-            name="TableStyleMedium2", showRowStripes=True
-        )
-        sheet.add_table(table)
-        sheet.freeze_panes = "A2"
