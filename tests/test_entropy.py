@@ -207,8 +207,12 @@ def test_bad_arguments():
         entropy_weights(data, method="topsis")
     with pytest.raises(XlreeError, match="missing: expected one of 'drop'"):
         entropy_weights(data, missing="ignore")
-    with pytest.raises(XlreeError, match="shift: expected a number >= 0, got -0.1"):
+    with pytest.raises(XlreeError, match="shift: expected a number between 0 and 1"):
         entropy_weights(data, shift=-0.1)
+    with pytest.raises(XlreeError, match=r"shift: .* got 1e\+300"):
+        entropy_weights(data, shift=1e300)
+    with pytest.raises(XlreeError, match="data: expected a finite number at row 1"):
+        entropy_weights([[float("inf"), 2.0], [2.0, 1.0], [3.0, 5.0]])
     with pytest.raises(XlreeError, match="data: expected a number at row 2"):
         entropy_weights([[1.0, 2.0], ["x", 1.0]])
 

@@ -211,3 +211,10 @@ def test_nrca_errors(exports):
         nrca(advantage, [1.0, -0.5, 1.0, 1.0])
     with pytest.raises(XlreeError, match="mean score of the exporters is 0"):
         nrca(advantage, [0.0] * 4)
+
+
+def test_negative_scores_are_called_scores():
+    from xlree.rca import nrca
+
+    with pytest.raises(XlreeError, match="scores: scores cannot be negative"):
+        nrca([[1.0], [2.0]], [-1.0, 1.0])

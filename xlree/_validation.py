@@ -75,10 +75,18 @@ def as_matrix(value: Any, name: str, *, ndim: int = 2) -> np.ndarray:
     # Fast path: every cell already a number or blank (the common, large case).
     kinds = set(map(type, array.ravel().tolist()))
     if kinds <= _PLAIN_NUMBER_TYPES:
-        return array.astype(float)
-    out = np.empty(array.shape, dtype=float)
-    for position, item in np.ndenumerate(array):
-        out[position] = _to_float(item, name, position)
+        out = array.astype(float)
+    else:
+        out = np.empty(array.shape, dtype=float)
+        for position, item in np.ndenumerate(array):
+            out[position] = _to_float(item, name, position)
+    infinite = np.argwhere(np.isinf(out))
+    if infinite.size:
+        position = tuple(int(i) for i in infinite[0])
+        raise XlreeError(
+            f"{name}: expected a finite number at {_where(position)}, "
+            f"got {out[position]:g}."
+        )
     return out
 
 
@@ -90,14 +98,18 @@ def _to_float(item: Any, name: str, position: tuple[int, ...]) -> float:
         return np.nan
     is_number = isinstance(item, int | float | np.number)
     if isinstance(item, bool | np.bool_) or not is_number:
-        where = ", ".join(
-            f"{label} {index + 1}"
-            for label, index in zip(("row", "column"), position, strict=False)
-        )
         raise XlreeError(
-            f"{name}: expected a number at {where}, got {_describe(item)}."
+            f"{name}: expected a number at {_where(position)}, got {_describe(item)}."
         )
     return float(item)
+
+
+def _where(position: tuple[int, ...]) -> str:
+    """``row 3, column 2`` (1-based) for a 0-based array position."""
+    return ", ".join(
+        f"{label} {index + 1}"
+        for label, index in zip(("row", "column"), position, strict=False)
+    )
 
 
 def check_same_shape(**arrays: np.ndarray) -> None:
@@ -136,17 +148,15 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
     )
 
 
-def check_nonnegative(values: np.ndarray, name: str) -> None:
+def check_nonnegative(
+    values: np.ndarray, name: str, what: str = "trade values"
+) -> None:
     """Raise at the first negative entry (row, column, 1-based); NaN passes."""
     values = np.asarray(values, dtype=float)
     bad = np.argwhere(values < 0)
     if bad.size:
         position = tuple(int(i) for i in bad[0])
-        where = ", ".join(
-            f"{label} {index + 1}"
-            for label, index in zip(("row", "column"), position, strict=False)
-        )
         raise XlreeError(
-            f"{name}: trade values cannot be negative; found {values[position]:g} "
-            f"at {where}."
+            f"{name}: {what} cannot be negative; found {values[position]:g} "
+            f"at {_where(position)}."
         )

@@ -339,7 +339,7 @@ def nrca(
     values = as_matrix(rca_values, "rca_values")
     labels = None if frame is None else frame.index
     weights = _vector(scores, "scores", labels, values.shape[0])
-    check_nonnegative(weights, "scores")
+    check_nonnegative(weights, "scores", what="scores")
     missing = np.isnan(weights)
     if missing.any():
         warn(
