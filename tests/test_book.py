@@ -188,3 +188,22 @@ def test_save_diverts_when_a_spilling_formula_would_stop_spilling(tmp_path):
     report = book.save()
     assert report.diverted_because == ["1 of 1 spilling formulas on sheet 'Mine'"]
     assert report.path == tmp_path / "spill.refreshed.xlsx"
+
+
+def test_a_users_file_named_like_the_backup_is_kept(tmp_path):
+    path = tmp_path / "book.xlsx"
+    book = OpenpyxlBook(path, create=True)
+    book.write_result_sheet(_layout())
+    book.save()
+    mine = tmp_path / "book.bak.xlsx"
+    mine.write_text("my precious backup")
+    again = OpenpyxlBook(path)
+    again.write_result_sheet(_layout(value=2.5))
+    report = again.save()
+    assert mine.read_text() == "my precious backup"
+    assert report.backup == tmp_path / "book.bak2.xlsx"
+    # The next refresh replaces xlree's own backup, not the user's file.
+    third = OpenpyxlBook(path)
+    third.write_result_sheet(_layout(value=3.5))
+    assert third.save().backup == tmp_path / "book.bak2.xlsx"
+    assert mine.read_text() == "my precious backup"

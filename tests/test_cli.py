@@ -144,3 +144,64 @@ def test_addin_build_refuses_to_overwrite_then_keeps_a_backup(tmp_path, capsys):
     assert main(["addin", "build", "--out", str(out), "--force"]) == 0
     assert (tmp_path / "xlree.bak.xlam").read_bytes() == first
     assert out.read_bytes() == first  # reproducible build
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--periods", "2005,2019"], "--first-year"),
+        (["--first-year", "2012"], "--periods: 2008, 2011 outside the years used"),
+        (["--first-year", "2015", "--last-year", "2010"], "is after --last-year"),
+        (["--first-year", "2001"], "--first-year: the bundled data covers 2008-2019"),
+        (["--out", "study.xlsm"], "--out: study.xlsm must end in .xlsx"),
+        (["--out", "study.csv"], "--out: study.csv must end in .xlsx"),
+    ],
+)
+def test_analyze_names_the_option_at_fault(
+    arguments, message, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    assert main(["analyze", "--quiet", *arguments]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # refused before any file was written
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--shift", "nan", "expected a number between 0 and 1"),
+        ("--shift", "-1", "expected a number between 0 and 1"),
+        ("--exporter", "World", "expected a country's ISO2 code"),
+        ("--periods", "2011,2008", "expected increasing years"),
+    ],
+)
+def test_analyze_refuses_bad_values(option, value, message, capsys):
+    with pytest.raises(SystemExit):
+        main(["analyze", option, value])
+    assert message in capsys.readouterr().err
+
+
+def test_lowercase_exporter_is_accepted(tmp_path):
+    out = tmp_path / "jp.xlsx"
+    assert main(["analyze", "--out", str(out), "--exporter", "jp", "--quiet"]) == 0
+    settings = dict(OpenpyxlBook(out).read_values("Settings")[1:])
+    assert settings["exporter"] == "JP"
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
+    folder = tmp_path / "d.xlsx"
+    folder.mkdir()
+    assert main(["analyze", "--out", str(folder), "--force", "--quiet"]) == 2
+    assert f"--out: {folder} is a folder" in capsys.readouterr().err
+    assert main(["analyze", "--out", "/proc/xlree-test.xlsx", "--quiet"]) == 2
+    assert "xlree: cannot use /proc/" in capsys.readouterr().err
+
+
+def test_refresh_out_is_checked_before_any_work(analyzed, tmp_path, capsys):
+    target = tmp_path / "taken.xlsx"
+    target.write_text("someone's file")
+    assert main(["refresh", str(analyzed), "--out", str(target)]) == 2
+    assert "exists; xlree does not overwrite" in capsys.readouterr().err
+    assert target.read_text() == "someone's file"
+    assert main(["refresh", str(analyzed), "--out", str(tmp_path / "z.csv")]) == 2
+    assert "must end in .xlsx" in capsys.readouterr().err

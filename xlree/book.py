@@ -52,6 +52,7 @@ __all__ = [
     "OpenpyxlBook",
     "SaveReport",
     "XlwingsBook",
+    "backup_path",
     "inventory",
 ]
 
@@ -207,7 +208,7 @@ class OpenpyxlBook:
                     os.replace(temporary, diverted)
                     logger.warning("refresh written to %s: %s", diverted, lost)
                     return SaveReport(path=diverted, diverted_because=lost)
-                backup = target.with_name(f"{target.stem}.bak{target.suffix}")
+                backup = backup_path(target)
                 shutil.copy2(target, backup)
                 report.backup = backup
             os.replace(temporary, target)
@@ -230,8 +231,37 @@ def _set_mode(temporary: Path, target: Path) -> None:
         os.chmod(temporary, 0o666 & ~umask)
 
 
+def backup_path(target: Path) -> Path:
+    """Where the previous version of ``target`` is kept: ``NAME.bak.xlsx``.
+
+    An earlier xlree backup there is replaced (it is an older version of the
+    same workbook); a file of that name that xlree did not write is kept, and
+    the backup goes to ``NAME.bak2.xlsx`` (or the next free number) instead.
+    """
+    return _free_name(target, "bak")
+
+
+def _free_name(target: Path, label: str) -> Path:
+    number = 1
+    while True:
+        tag = label if number == 1 else f"{label}{number}"
+        candidate = target.with_name(f"{target.stem}.{tag}{target.suffix}")
+        if not candidate.exists() or _written_by_xlree(candidate):
+            return candidate
+        number += 1
+
+
+def _written_by_xlree(path: Path) -> bool:
+    """True for a workbook holding at least one xlree result sheet."""
+    try:
+        names = inventory(path)["names"]
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return False
+    return any(name.endswith("!" + MARKER_NAME) for name in names)
+
+
 def _separate_name(target: Path) -> Path:
-    return target.with_name(f"{target.stem}.refreshed{target.suffix}")
+    return _free_name(target, "refreshed")
 
 
 _FONTS = {
@@ -276,6 +306,11 @@ def _render_openpyxl(sheet, placed: Placed) -> None:
                 max_row=item.last_row,
             )
             chart.add_data(data, titles_from_data=True)
+        if spec.kind == "line":
+            # Annual points joined by straight lines: a smoothed curve would
+            # show values between years that no data supports.
+            for series in chart.series:
+                series.smooth = False
         categories = Reference(
             sheet,
             min_col=item.category_column,

@@ -38,7 +38,32 @@ def _years(text: str) -> list[int]:
         ) from None
     if len(years) < 2:
         raise argparse.ArgumentTypeError("give at least two break years")
+    if years != sorted(set(years)):
+        raise argparse.ArgumentTypeError(
+            f"expected increasing years such as 2008,2011,2015,2019, got {text!r}"
+        )
     return years
+
+
+def _shift(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= 1:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1 such as 0.0001, got {text!r}"
+        )
+    return value
+
+
+def _exporter(text: str) -> str:
+    code = text.strip().upper()
+    if code == "WORLD" or not code.isalpha():
+        raise argparse.ArgumentTypeError(
+            f"expected a country's ISO2 code such as CN or JP, got {text!r}"
+        )
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--exporter",
+        type=_exporter,
         default="CN",
         help="ISO2 code of the exporter whose growth CMS decomposes (default: CN)",
     )
@@ -99,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--shift",
-        type=float,
+        type=_shift,
         default=None,
         help="shift added to min-max values before the entropy (default: 1e-4)",
     )
@@ -121,8 +147,9 @@ def _parser() -> argparse.ArgumentParser:
         help="recompute the result sheets of a workbook from its input sheets",
         description="Read the input sheets of BOOK, recompute, and rewrite only "
         "the result sheets xlree created. The previous file is kept as "
-        "BOOK.bak.xlsx; if the save would drop anything on your own sheets the "
-        "result goes to BOOK.refreshed.xlsx instead and the reason is printed.",
+        "BOOK.bak.xlsx (BOOK.bak.xlsm for a macro workbook); if the save would "
+        "drop anything on your own sheets the result goes to BOOK.refreshed.xlsx "
+        "instead and the reason is printed.",
     )
     refresh.add_argument("book", type=Path, help="the workbook (.xlsx or .xlsm)")
     refresh.add_argument(
@@ -132,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument(
         "--out", type=Path, default=None, help="write to this file instead of BOOK"
+    )
+    refresh.add_argument(
+        "--force", action="store_true", help="replace --out if it exists"
     )
 
     template = commands.add_parser(
@@ -179,6 +209,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.debug("input error", exc_info=True)
         print(f"xlree: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        # A path that cannot be read or written (permissions, a folder, /proc).
+        logger.debug("file error", exc_info=True)
+        where = error.filename or "a file"
+        print(
+            f"xlree: cannot use {where}: {error.strerror or error}. Check the "
+            "path and its permissions, or choose another with --out.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _check_out(path: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output path of the wrong kind before any work is done."""
+    if path.suffix.lower() not in suffixes:
+        raise XlreeError(
+            f"--out: {path} must end in {' or '.join(suffixes)}; xlree writes "
+            "Excel files of that kind."
+        )
+    if path.is_dir():
+        raise XlreeError(f"--out: {path} is a folder; give a file name.")
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -191,9 +242,11 @@ def _refuse_existing(path: Path, force: bool) -> None:
 
 
 def _keep_backup(path: Path) -> Path | None:
+    from xlree.book import backup_path
+
     if not path.exists():
         return None
-    backup = path.with_name(f"{path.stem}.bak{path.suffix}")
+    backup = backup_path(path)
     shutil.copy2(path, backup)
     return backup
 
@@ -203,9 +256,9 @@ def _analyze(args: argparse.Namespace) -> int:
     from xlree.workbook import write_study_workbook
 
     out = Path(args.out)
-    if out.suffix.lower() not in {".xlsx", ".xlsm"}:
-        raise XlreeError(f"--out: {out} must end in .xlsx; xlree writes Excel files.")
+    _check_out(out, (".xlsx",))
     _refuse_existing(out, args.force)
+    _check_years(args)
     settings = {
         "exporter": args.exporter,
         "breaks": args.breaks,
@@ -224,6 +277,32 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_years(args: argparse.Namespace) -> None:
+    """Name the option at fault, rather than a Settings cell the user never saw."""
+    from xlree.datasets import STUDY_YEARS
+
+    first, last = STUDY_YEARS[0], STUDY_YEARS[-1]
+    for option, year in (
+        ("--first-year", args.first_year),
+        ("--last-year", args.last_year),
+    ):
+        if not first <= year <= last:
+            raise XlreeError(
+                f"{option}: the bundled data covers {first}-{last}, got {year}."
+            )
+    if args.first_year > args.last_year:
+        raise XlreeError(
+            f"--first-year {args.first_year} is after --last-year {args.last_year}."
+        )
+    outside = [y for y in args.breaks if not args.first_year <= y <= args.last_year]
+    if outside:
+        raise XlreeError(
+            f"--periods: {', '.join(map(str, outside))} outside the years used "
+            f"({args.first_year}-{args.last_year}); choose break years inside them "
+            "or widen --first-year/--last-year."
+        )
+
+
 def _refresh(args: argparse.Namespace) -> int:
     from xlree.book import OpenpyxlBook
     from xlree.console import Progress
@@ -232,6 +311,9 @@ def _refresh(args: argparse.Namespace) -> int:
     analyses = None
     if args.only:
         analyses = [part.strip() for part in args.only.split(",") if part.strip()]
+    if args.out is not None:
+        _check_out(args.out, (args.book.suffix.lower(),))
+        _refuse_existing(args.out, args.force)
     book = OpenpyxlBook(args.book)
     with Progress(enabled=True) as progress:
         refresh(book, analyses, progress=progress.step)
@@ -254,6 +336,7 @@ def _template(args: argparse.Namespace) -> int:
     from xlree.templates import WORKBOOK_FILES, generate_template
 
     out = args.out or Path(WORKBOOK_FILES[args.kind])
+    _check_out(out, (".xlsx",))
     _refuse_existing(out, args.force)
     backup = _keep_backup(out)
     generate_template(args.kind, out)
@@ -267,6 +350,7 @@ def _addin(args: argparse.Namespace) -> int:
 
     if args.addin_command == "build":
         out = args.out / addin.ADDIN_NAME if args.out.is_dir() else args.out
+        _check_out(out, (".xlam",))
         _refuse_existing(out, args.force)
         backup = _keep_backup(out)
         path = addin.build_addin(out)

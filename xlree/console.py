@@ -96,6 +96,18 @@ def print_summary(
                 *("" if row[p] != row[p] else f"{row[p]:.2f}" for p in nrca.columns),
             )
         console.print(board)
+        unscored = rca[(rca["year"] == year) & rca["score"].isna()]
+        if len(unscored):
+            strongest = unscored.sort_values("rca", ascending=False)
+            listed = ", ".join(
+                f"{row.country} {row.product} ({row.rca:.1f})"
+                for row in strongest.head(6).itertuples()
+            )
+            console.print(
+                f"Not in the table (no entropy score, so no NRCA): "
+                f"{', '.join(sorted(set(unscored['country'])))}; their highest "
+                f"RCA in {year}: {listed}."
+            )
     kept = f" (previous file kept as {backup})" if backup else ""
     console.print(
         f"Wrote {out}{kept}: sheets About, CMS, Entropy, RCA and the inputs. "

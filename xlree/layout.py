@@ -139,7 +139,10 @@ def place(layout: SheetLayout) -> Placed:
                 value = cell_value(value)
                 style = None
                 if isinstance(value, int | float) and not isinstance(value, bool):
-                    style = table.formats.get(str(name), table.number_format)
+                    # Whole numbers (years, counts) print as such unless the
+                    # table says otherwise: never "2,008.0000".
+                    default = "0" if isinstance(value, int) else table.number_format
+                    style = table.formats.get(str(name), default)
                 cells.append((header_row + offset, column, value, style))
         last_row = header_row + len(frame)
         table_rows.append((header_row, last_row))

@@ -109,9 +109,31 @@ def entropy_layout(results: StudyResults) -> SheetLayout:
     ]
     countries = [c for c in by_year.columns if c != "year"]
     charts = [
-        Chart("bar", "Entropy weights of the indicators", 0, "indicator", ["weight"]),
-        Chart("column", "Weights of the dimensions", 1, "dimension", ["weight"]),
-        Chart("line", "Composite competitiveness score", 2, "year", countries),
+        Chart(
+            "bar",
+            "Entropy weights of the indicators",
+            0,
+            "indicator",
+            ["weight"],
+            y_title="weight",
+        ),
+        Chart(
+            "column",
+            "Weights of the dimensions",
+            1,
+            "dimension",
+            ["weight"],
+            y_title="weight",
+        ),
+        Chart(
+            "line",
+            "Composite competitiveness score",
+            2,
+            "year",
+            countries,
+            y_title="score (0-1)",
+            x_title="year",
+        ),
     ]
     settings = results.settings
     notes = [
@@ -152,6 +174,8 @@ def rca_layout(results: StudyResults) -> SheetLayout:
                 table=len(tables) - 1,
                 categories="year",
                 series=[c for c in pivot.columns if c != "year"],
+                y_title="NRCA",
+                x_title="year",
             )
         )
     tables.append(
@@ -159,7 +183,11 @@ def rca_layout(results: StudyResults) -> SheetLayout:
             "All measures by year, country and product",
             rca.reset_index(drop=True),
             number_format=RATIO,
-            formats={"exports": USD, "market_share": SHARE, "year": "0"},
+            formats={
+                "exports": USD,
+                "market_share": SHARE,
+                "normalized_rca": "0.000E+00",
+            },
         )
     )
     settings = results.settings
@@ -174,6 +202,13 @@ def rca_layout(results: StudyResults) -> SheetLayout:
         "Only exporters in the Trade sheet appear; a blank cell is not applicable "
         "(no exports recorded, or no score).",
     ]
+    unscored = sorted(set(rca.loc[rca["score"].isna(), "country"]))
+    if unscored:
+        notes.append(
+            "No entropy score (not in the Indicators sheet), so RCA but no NRCA: "
+            + ", ".join(unscored)
+            + ". The NRCA charts leave them out; their RCA is in the last table."
+        )
     return SheetLayout(
         name=RESULT_SHEETS["rca"],
         kind="rca",

@@ -9,7 +9,8 @@ and the templates all call :func:`run_study`.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,6 +181,30 @@ RCA_COLUMNS = [
 ]
 
 
+@contextmanager
+def _context(label: str) -> Iterator[None]:
+    """Say where a warning or an error of the methods arose (segment, year).
+
+    The methods name their own arguments (``flows``, ``nrca``); a user of a
+    workbook needs the analysis and the period or year too. NaN, which the
+    sheets show as a blank cell, is called blank.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", XlreeWarning)
+        try:
+            yield
+        except XlreeError as error:
+            raise XlreeError(f"{label}: {error}") from None
+    for warning in caught:
+        if issubclass(warning.category, XlreeWarning):
+            text = str(warning.message).replace(" is NaN", " is left blank")
+            warn(f"{label}: {text}", stacklevel=2)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
 def _in_years(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
     years = frame["year"].astype(int)
     keep = years.between(settings["first_year"], settings["last_year"])
@@ -193,6 +218,12 @@ def cms_flows(trade: pd.DataFrame, exporter: str, *, by_market: bool) -> pd.Data
     has any (the ``"World"`` row of that product is then their sum and is left
     out); otherwise every product is taken with the world as one market.
     """
+    if trade.empty:
+        raise XlreeError(
+            "Trade: the sheet has no data rows in the years chosen; enter the "
+            "exporter's and the world's exports (year, product, exporter, market, "
+            "value)."
+        )
     rows = trade[trade["exporter"].isin([exporter, WORLD])]
     if exporter not in set(rows["exporter"]):
         raise XlreeError(
@@ -220,7 +251,9 @@ def _run_cms(inputs: StudyInputs, settings: Mapping[str, Any]) -> pd.DataFrame:
     trade = _in_years(inputs.trade, settings)
     exporter, breaks = settings["exporter"], settings["breaks"]
     method = settings["cms_method"]
-    blocks = [cms_periods(cms_flows(trade, exporter, by_market=False), breaks, method)]
+    with _context(f"CMS of {exporter}, segment 'all' (Trade sheet)"):
+        flows = cms_flows(trade, exporter, by_market=False)
+        blocks = [cms_periods(flows, breaks, method)]
     segments = _segment_map(inputs)
     detail = cms_flows(trade, exporter, by_market=True)
     for segment in dict.fromkeys(segments.values()):
@@ -228,7 +261,8 @@ def _run_cms(inputs: StudyInputs, settings: Mapping[str, Any]) -> pd.DataFrame:
         flows = detail[detail["product"].isin(products)]
         if flows.empty:
             continue
-        block = cms_periods(flows, breaks, method)
+        with _context(f"CMS of {exporter}, segment {segment!r} (Trade sheet)"):
+            block = cms_periods(flows, breaks, method)
         block["segment"] = segment
         blocks.append(block)
     return pd.concat(blocks, ignore_index=True)
@@ -243,14 +277,15 @@ def _run_entropy(inputs: StudyInputs, settings: Mapping[str, Any]):
     info = inputs.indicator_info.set_index("indicator")
     panel = _in_years(inputs.indicators, settings).set_index(["country", "year"])
     panel = panel[list(info.index)]
-    result = entropy_weights(
-        panel,
-        directions=info["direction"].to_dict(),
-        shift=settings["shift"],
-        method=settings["entropy_method"],
-        dimensions=info["dimension"].to_dict(),
-        missing="drop",
-    )
+    with _context("Entropy (Indicators sheet)"):
+        result = entropy_weights(
+            panel,
+            directions=info["direction"].to_dict(),
+            shift=settings["shift"],
+            method=settings["entropy_method"],
+            dimensions=info["dimension"].to_dict(),
+            missing="drop",
+        )
     table = info[["name", "dimension", "direction"]].copy()
     table["entropy"] = result.entropy
     table["divergence"] = result.divergence
@@ -287,10 +322,10 @@ def _run_rca(
             exports = exports.drop(index=lacking)
             country_totals = country_totals.drop(index=lacking)
         world_total = totals.get((year, WORLD))
-        if world_total is None or pd.isna(world_total):
+        if world_total is None or pd.isna(world_total) or world_total <= 0:
             raise XlreeError(
-                f"Totals: no row for country 'World' in {year}; add the world's "
-                "total exports for that year (the RCA denominator)."
+                f"Totals: no positive total for country 'World' in {year}; enter "
+                "the world's total exports for that year (the RCA denominator)."
             )
         arguments = dict(
             country_totals=country_totals,
@@ -298,15 +333,16 @@ def _run_rca(
             world_total=float(world_total),
         )
         year_scores = scores[scores["year"] == year].set_index("country")["score"]
-        balassa = rca(exports, **arguments)
-        measures = {
-            "exports": exports,
-            "market_share": market_share(exports, world),
-            "rca": balassa,
-            "rsca": rsca(exports, **arguments),
-            "normalized_rca": normalized_rca(exports, **arguments),
-            "nrca": nrca(balassa, year_scores, variant=settings["nrca_variant"]),
-        }
+        with _context(f"RCA {year} (Trade and Totals sheets)"):
+            balassa = rca(exports, **arguments)
+            measures = {
+                "exports": exports,
+                "market_share": market_share(exports, world),
+                "rca": balassa,
+                "rsca": rsca(exports, **arguments),
+                "normalized_rca": normalized_rca(exports, **arguments),
+                "nrca": nrca(balassa, year_scores, variant=settings["nrca_variant"]),
+            }
         table = pd.concat(
             [_long(frame, name) for name, frame in measures.items()], axis=1
         ).reset_index()
