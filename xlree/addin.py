@@ -30,18 +30,17 @@ worksheet functions, and how their wrappers are built: see :mod:`xlree._vba`.
 from __future__ import annotations
 
 import csv
-import io
 import logging
 import os
 import re
 import shutil
 import sys
 import tempfile
-import zipfile
 from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from xlree._package import zip_parts
 from xlree._validation import XlreeError
 from xlree._vba import FUNCTIONS_MODULE, UDF_MODULE, UdfSpec, udf_specs, udf_wrappers
 from xlree._vba_project import ovba_compress, vba_project
@@ -63,8 +62,6 @@ logger = logging.getLogger(__name__)
 
 ADDIN_NAME = "xlree.xlam"
 CONFIG_SHEET = "xlwings.conf"
-
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 _MAC_STARTUP = "Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel"
 
@@ -256,15 +253,8 @@ def build_addin(out: Path | str | None = None) -> Path:
         (sources / "customUI14.xml").read_bytes(),
         _config_rows(sources / "xlwings.conf"),
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in parts.items():
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(buffer.getvalue())
+    target.write_bytes(zip_parts(parts))
     logger.info("wrote %s", target)
     return target
 

@@ -19,7 +19,7 @@ add-in (or a viewer that does not recalculate) would see blanks or errors. The
 values of every formula written here are computed in Python with the same
 core functions the worksheet functions call, and written into the ``<v>``
 element of each formula cell after openpyxl has saved the file
-(:func:`_inject_cached_values`). A function returning a table is spread over
+(:func:`xlree._package.rewrite_zip`). A function returning a table is spread over
 cells as ``=INDEX(CMS_EFFECTS(...), i, j)``, one ordinary formula per cell:
 LibreOffice discards the stored values of an *array* formula whose function
 it does not know, but keeps those of ordinary formulas. ``fullCalcOnLoad`` is
@@ -31,20 +31,16 @@ Reproducible files
 Generating twice gives byte-identical files: the document properties carry a
 fixed creator and timestamps (:data:`FIXED_TIMESTAMP`) and the zip archive is
 rewritten with its entries in openpyxl's order, a fixed date and fixed
-permissions (:func:`_rewrite_zip`).
+permissions (:func:`xlree._package.rewrite_zip`).
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 import os
-import re
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
@@ -52,6 +48,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from xlree._package import CachedValues, rewrite_zip
 from xlree._validation import XlreeError, check_choice
 from xlree.sheets import INPUT_SHEETS, SETTINGS_HELP, write_inputs
 from xlree.study import DEFAULT_SETTINGS, StudyInputs
@@ -81,9 +78,6 @@ FIXED_TIMESTAMP = datetime.datetime(2024, 1, 1, 0, 0, 0)
 #: older id is fully recalculated when Excel opens it, which would turn the
 #: stored values of xlree functions into #NAME? where the add-in is missing.
 EXCEL_CALC_ID = 191029
-
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-CachedValues = dict[str, dict[str, Any]]  # sheet name -> cell -> value
 
 
 def example_inputs() -> StudyInputs:
@@ -387,95 +381,6 @@ def _write_formulas(workbook: Workbook, inputs: StudyInputs) -> CachedValues:
     return cached
 
 
-# ------------------------------------------------------------- the xlsx file
-
-
-def _sheet_paths(parts: dict[str, bytes]) -> dict[str, str]:
-    """Map each sheet name to its part (``xl/worksheets/sheet3.xml``)."""
-    workbook = parts["xl/workbook.xml"].decode()
-    rels = parts["xl/_rels/workbook.xml.rels"].decode()
-    targets = {}
-    for tag in re.findall(r"<Relationship [^>]*>", rels):
-        rid = re.search(r'Id="([^"]+)"', tag).group(1)
-        target = re.search(r'Target="([^"]+)"', tag).group(1)
-        targets[rid] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    paths = {}
-    for tag in re.findall(r"<sheet [^>]*>", workbook):
-        name = re.search(r'name="([^"]+)"', tag).group(1)
-        rid = re.search(r'r:id="([^"]+)"', tag).group(1)
-        paths[_unescape(name)] = targets[rid]
-    return paths
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _inject_cached_values(xml: bytes, values: dict[str, Any]) -> bytes:
-    """Give each formula cell of ``values`` its cached ``<v>`` (and its type)."""
-    text = xml.decode()
-
-    def fill(match: re.Match) -> str:
-        reference, attributes, formula = match.group(1), match.group(2), match.group(3)
-        if reference not in values:
-            return match.group(0)
-        value = values[reference]
-        attributes = re.sub(r'\s+t="[^"]*"', "", attributes)
-        if isinstance(value, str):
-            shown = escape(value)
-            return f'<c r="{reference}"{attributes} t="str">{formula}<v>{shown}</v></c>'
-        if isinstance(value, bool):
-            return (
-                f'<c r="{reference}"{attributes} t="b">{formula}<v>{int(value)}</v></c>'
-            )
-        number = float(value)
-        if math.isnan(number):
-            return f'<c r="{reference}"{attributes} t="e">{formula}<v>#N/A</v></c>'
-        shown = repr(int(number)) if number.is_integer() else repr(number)
-        return f'<c r="{reference}"{attributes}>{formula}<v>{shown}</v></c>'
-
-    pattern = (
-        r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f[^>]*/>|<f[^>]*>.*?</f>)'
-        r"(?:<v>[^<]*</v>|<v\s*/>)?</c>"
-    )
-    return re.sub(pattern, fill, text).encode()
-
-
-def _fix_properties(xml: bytes) -> bytes:
-    """Fixed creator and timestamps in ``docProps/core.xml``."""
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
-    text = xml.decode()
-    for tag in ("dcterms:created", "dcterms:modified"):
-        text = re.sub(rf"(<{tag}[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
-    text = re.sub(r"(<dc:creator>)[^<]*(</dc:creator>)", r"\g<1>xlree\g<2>", text)
-    text = re.sub(
-        r"(<cp:lastModifiedBy>)[^<]*(</cp:lastModifiedBy>)", r"\g<1>xlree\g<2>", text
-    )
-    return text.encode()
-
-
-def _rewrite_zip(source: Path, target: Path, cached: CachedValues) -> None:
-    """Copy ``source`` to ``target``: cached values in, fixed dates, same order."""
-    with zipfile.ZipFile(source) as archive:
-        names = archive.namelist()
-        parts = {name: archive.read(name) for name in names}
-    paths = _sheet_paths(parts)
-    for sheet, values in cached.items():
-        parts[paths[sheet]] = _inject_cached_values(parts[paths[sheet]], values)
-    if "docProps/core.xml" in parts:
-        parts["docProps/core.xml"] = _fix_properties(parts["docProps/core.xml"])
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
-    os.close(handle)
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, parts[name])
-    os.chmod(temporary, 0o644)  # mkstemp makes it private; a workbook is shared
-    os.replace(temporary, target)
-
-
 def _refresh_file(path: Path) -> None:
     """Add the result sheets exactly as ``xlree refresh`` would."""
     from xlree.book import OpenpyxlBook
@@ -524,5 +429,5 @@ def generate_template(kind: str, out_path: str | os.PathLike[str]) -> Path:
         draft = Path(folder) / "draft.xlsx"
         workbook.save(draft)
         _refresh_file(draft)
-        _rewrite_zip(draft, target, cached)
+        rewrite_zip(draft, target, cached, FIXED_TIMESTAMP)
     return target
