@@ -339,7 +339,7 @@ def test_inputs_and_user_sheets_are_kept_in_place(tmp_path):
     # The input sheets keep their Excel tables and validations too.
     counts = inventory(path)["sheets"]
     assert counts["Trade"]["tables"] == 1 and counts["Trade"]["validations"] == 2
-    assert counts["Settings"]["validations"] == 1
+    assert counts["Settings"]["validations"] == 3  # three drop-down lists
 
 
 def _add_chart(workbook, sheet) -> None:

@@ -196,3 +196,48 @@ def test_unknown_setting(rows):
     rows["Settings"].append(["colour", "red"])
     with pytest.raises(XlreeError, match=r"^Settings!A10: unknown setting 'colour'"):
         read_inputs(DictBook(rows))
+
+
+def _setting(rows, name):
+    """The row (0-based in the list, 1-based + 1 on the sheet) of a setting."""
+    return next(i for i, row in enumerate(rows["Settings"]) if row[0] == name)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("breaks", "2015", "expected at least two increasing years, got 2015"),
+        ("breaks", "2019, 2015", "expected at least two increasing years"),
+        ("shift", 3, "expected a number from 0 to 1, got '3'"),
+        ("entropy_method", "topsis", "expected one of minmax, proportion"),
+        ("nrca_variant", "ratio", "expected one of relative, product"),
+        ("exporter", "World", "'World' is the world total"),
+    ],
+)
+def test_bad_settings_name_their_cell(rows, name, value, message):
+    index = _setting(rows, name)
+    rows["Settings"][index][1] = value
+    with pytest.raises(XlreeError, match=rf"^Settings!B{index + 1}: .*{message}"):
+        read_inputs(DictBook(rows))
+
+
+def test_breaks_must_lie_within_the_years_used(rows):
+    index = _setting(rows, "first_year")
+    rows["Settings"][index][1] = 2017
+    with pytest.raises(
+        XlreeError,
+        match=r"^Settings!B3: 2015 outside first_year-last_year \(2017-2019\)",
+    ):
+        read_inputs(DictBook(rows))
+
+
+def test_settings_offer_drop_down_lists():
+    workbook = openpyxl.Workbook()
+    write_inputs(workbook, example_inputs())
+    lists = {
+        str(rule.sqref): rule.formula1
+        for rule in workbook["Settings"].data_validations.dataValidation
+    }
+    assert lists["B4"] == '"jepma,leamer-stern,leamer-stern-market,symmetric"'
+    assert lists["B5"] == '"minmax,proportion"'
+    assert lists["B7"] == '"relative,product"'

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xlree.cms import METHODS
+from xlree.entropy import METHODS as ENTROPY_METHODS
+from xlree.rca import NRCA_VARIANTS
 
 __all__ = [
     "CMS_METHODS",
@@ -186,9 +188,20 @@ SETTINGS_HELP: dict[str, str] = {
     "exporter": "ISO2 code of the exporter studied (CMS and the focus of charts).",
     "breaks": "Years that bound the CMS periods, comma separated (2008, 2011, 2015).",
     "cms_method": "CMS decomposition: " + ", ".join(CMS_METHODS) + ".",
-    "entropy_method": "Normalization of the entropy method (minmax).",
-    "shift": "Small shift added after normalization; blank for the default.",
-    "nrca_variant": "NRCA variant (relative).",
+    "entropy_method": "Normalization of the entropy method: "
+    + ", ".join(ENTROPY_METHODS)
+    + ".",
+    "shift": "Small shift (0 to 1) added after min-max normalization; blank for "
+    "the default 0.0001.",
+    "nrca_variant": "NRCA variant: " + ", ".join(NRCA_VARIANTS) + ".",
     "first_year": "First year of the study.",
     "last_year": "Last year of the study.",
+}
+
+
+#: Settings that take one of a few words, with the words (a drop-down list).
+SETTING_CHOICES = {
+    "cms_method": CMS_METHODS,
+    "entropy_method": ENTROPY_METHODS,
+    "nrca_variant": NRCA_VARIANTS,
 }

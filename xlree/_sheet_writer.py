@@ -16,8 +16,8 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from xlree._sheet_schema import (
-    CMS_METHODS,
     INPUT_SHEETS,
+    SETTING_CHOICES,
     SETTINGS_HELP,
     YEAR_RANGE,
     Column,
@@ -147,17 +147,17 @@ def write_inputs(workbook: Any, inputs: StudyInputs) -> None:
                 rule.add(f"{letter}2:{letter}{last_row + 1000}")
                 sheet.add_data_validation(rule)
         if spec.name == "Settings":
-            choices = Column(
-                "value",
-                "choice",
-                SETTINGS_HELP["cms_method"],
-                required=False,
-                choices=CMS_METHODS,
-            )
-            rule = _validation_for(choices, spec.name)
-            row = list(SETTINGS_HELP).index("cms_method") + 2
-            rule.add(f"B{row}")
-            sheet.add_data_validation(rule)
+            for setting, words in SETTING_CHOICES.items():
+                choices = Column(
+                    "value",
+                    "choice",
+                    SETTINGS_HELP[setting],
+                    required=False,
+                    choices=words,
+                )
+                rule = _validation_for(choices, spec.name)
+                rule.add(f"B{list(SETTINGS_HELP).index(setting) + 2}")
+                sheet.add_data_validation(rule)
         table = Table(
             displayName=spec.table_name,
             ref=f"A1:{get_column_letter(len(header))}{last_row}",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from xlree import datasets
+from xlree._validation import check_choice
 from xlree.book import Book
 from xlree.report import about_layout, result_layouts
 from xlree.sheets import read_inputs
@@ -51,7 +52,7 @@ def refresh(
         already used by a sheet xlree did not create.
     """
     step = progress or (lambda label: None)
-    analyses = list(analyses or ANALYSES)
+    analyses = [check_choice(a, "analyses", ANALYSES) for a in analyses or ANALYSES]
     step("reading the input sheets")
     inputs = read_inputs(book)
     step("computing " + ", ".join(analyses))

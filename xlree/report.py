@@ -48,13 +48,17 @@ def cms_layout(results: StudyResults) -> SheetLayout:
         index=["segment", "period"], columns="effect", values="value", sort=False
     )
     columns = [c for c in [*SUBTOTALS, "total change"] if c in summary.columns]
-    summary = summary[columns].reset_index()
+    summary = (summary[columns] / 1e6).reset_index()
     summary.insert(0, "segment / period", summary["segment"] + " " + summary["period"])
     summary = summary.drop(columns=["segment", "period"])
 
     detail = cms[["segment", "period", "effect", "level", "value", "share"]]
     tables = [
-        Table("Effects by segment and period (USD)", summary, number_format=USD),
+        Table(
+            "Effects by segment and period (USD million)",
+            summary,
+            number_format="#,##0.0",
+        ),
         Table(
             "Every effect, with its share of the total change",
             detail.reset_index(drop=True),
@@ -69,7 +73,7 @@ def cms_layout(results: StudyResults) -> SheetLayout:
             table=0,
             categories="segment / period",
             series=[c for c in SUBTOTALS if c in summary.columns],
-            y_title="USD",
+            y_title="USD million",
         )
     ]
     notes = [

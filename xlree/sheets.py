@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from xlree._sheet_schema import (
     CMS_METHODS,
     INPUT_SHEETS,
+    SETTING_CHOICES,
     SETTINGS_HELP,
     YEAR_RANGE,
     Column,
@@ -249,6 +250,7 @@ def _read_settings(book: _ReadableBook, trade: pd.DataFrame) -> dict[str, Any]:
     """Read the Settings sheet: defaults for blanks, years checked against Trade."""
     table = _read_sheet(book, _SPECS["Settings"])
     settings = dict(DEFAULT_SETTINGS)
+    cells: dict[str, str] = {}
     years = sorted(set(trade["year"])) if len(trade) else []
     span = f"{years[0]}-{years[-1]}" if years else "none"
     for name, value, row in zip(
@@ -276,23 +278,59 @@ def _read_settings(book: _ReadableBook, trade: pd.DataFrame) -> dict[str, Any]:
                         f"has the years {span}. {SETTINGS_HELP[key]}"
                     )
             settings[key] = parsed if key == "breaks" else parsed[0]
-        elif key == "cms_method":
-            choice = Column(key, "choice", SETTINGS_HELP[key], choices=CMS_METHODS)
+        elif key in SETTING_CHOICES:
+            choice = Column(
+                key, "choice", SETTINGS_HELP[key], choices=SETTING_CHOICES[key]
+            )
             settings[key] = _parse(value, choice, where)
         elif key == "shift":
-            settings[key] = _parse(
-                value, Column(key, "number", SETTINGS_HELP[key]), where
-            )
+            shift = _parse(value, Column(key, "number", SETTINGS_HELP[key]), where)
+            if shift > 1:
+                raise XlreeError(
+                    f"{where}: expected a number from 0 to 1, got "
+                    f"{_shown(value)}. {SETTINGS_HELP[key]}"
+                )
+            settings[key] = shift
         else:
             settings[key] = _parse(
                 value, Column(key, "text", SETTINGS_HELP[key]), where
             )
+        cells[key] = where
+    _check_settings(settings, cells)
+    return settings
+
+
+def _check_settings(settings: dict[str, Any], cells: dict[str, str]) -> None:
+    """Checks across settings, each naming the cell to change."""
     if settings["first_year"] > settings["last_year"]:
         raise XlreeError(
-            f"Settings: first_year {settings['first_year']} is after last_year "
-            f"{settings['last_year']}. Swap them."
+            f"{cells.get('first_year', 'Settings')}: first_year "
+            f"{settings['first_year']} is after last_year {settings['last_year']}. "
+            "Swap them."
         )
-    return settings
+    breaks = settings["breaks"]
+    where = cells.get("breaks", "Settings (breaks)")
+    if len(breaks) < 2 or list(breaks) != sorted(set(breaks)):
+        raise XlreeError(
+            f"{where}: expected at least two increasing years, got "
+            f"{', '.join(map(str, breaks))}. {SETTINGS_HELP['breaks']}"
+        )
+    outside = [
+        y for y in breaks if not settings["first_year"] <= y <= settings["last_year"]
+    ]
+    if outside:
+        raise XlreeError(
+            f"{where}: {', '.join(map(str, outside))} outside first_year-last_year "
+            f"({settings['first_year']}-{settings['last_year']}); move the break "
+            "years inside them or widen the years."
+        )
+    exporter = str(settings["exporter"]).strip().upper()
+    if exporter == "WORLD":
+        raise XlreeError(
+            f"{cells.get('exporter', 'Settings')}: 'World' is the world total; "
+            "give the ISO2 code of a country in the Trade sheet, such as CN."
+        )
+    settings["exporter"] = exporter
 
 
 def read_inputs(book: _ReadableBook) -> StudyInputs:
