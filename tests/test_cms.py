@@ -385,3 +385,48 @@ def test_periods_warn_about_products_without_segment(flows):
     with pytest.warns(XlreeWarning, match=r"product\(s\) b have no segment"):
         table = cms_periods(flows, [2008, 2011], segments={"a": "up"})
     assert table["segment"].unique().tolist() == ["all", "up"]
+
+
+def test_published_shift_share_example_university_of_washington():
+    # Outside source: G. Krumme, "Shift & Share Table with Excel Explanations",
+    # University of Washington, Geography 350 (faculty.washington.edu/krumme/
+    # 350/ssexcel.html). Region "Holukuluku", four industries, 1985-1995:
+    # regional employment 500, 100, 200, 200 -> 1000, 100, 250, 280; national
+    # industry shares 10, 20, 40, 30 % growing 10, 20, 30, 40 % (29 % in all).
+    # The page prints: regional growth 630, national growth effect 290,
+    # composition (industry mix) effect -80 by industry -95, -9, 2, 22, and
+    # differential effect 420 by industry 450, -20, -10, 0.
+    # Shift-share is Leamer-Stern with one market: the region is the exporter,
+    # the nation the world (scaled to 10,000 jobs; the effects use only rates).
+    region_1985 = pd.Series([500.0, 100, 200, 200], index=["I", "II", "III", "IV"])
+    region_1995 = pd.Series([1000.0, 100, 250, 280], index=region_1985.index)
+    nation_1985 = pd.Series([1000.0, 2000, 4000, 3000], index=region_1985.index)
+    nation_1995 = nation_1985 * pd.Series([1.1, 1.2, 1.3, 1.4], index=nation_1985.index)
+
+    ls = cms_decompose(
+        region_1985, region_1995, nation_1985, nation_1995, method="leamer-stern"
+    ).effects
+    assert ls["world growth"] == pytest.approx(290)
+    assert ls["commodity composition"] == pytest.approx(-80)
+    assert ls["market distribution"] == pytest.approx(0, abs=1e-9)
+    assert ls["competitiveness"] == pytest.approx(420)
+
+    # The same published figures through Jepma's regrouping.
+    jepma = cms_decompose(region_1985, region_1995, nation_1985, nation_1995).effects
+    assert jepma["world growth"] == pytest.approx(290)
+    assert jepma["commodity structure"] + jepma[
+        "structural interaction"
+    ] == pytest.approx(-80)
+    competitive = jepma[["general competitive", "specific competitive"]].sum()
+    second_order = jepma[["pure second-order", "dynamic structural residual"]].sum()
+    assert competitive + second_order == pytest.approx(420)
+
+    # Industry by industry, from the cell table: (r_i - r) q0_i and the rest.
+    cells = cms_decompose(
+        region_1985, region_1995, nation_1985, nation_1995, method="leamer-stern"
+    ).cells
+    growth = cells["world_growth"].to_numpy()
+    mix = (growth - 0.29) * region_1985.to_numpy()
+    np.testing.assert_allclose(mix, [-95, -9, 2, 22], atol=1e-9)
+    differential = region_1995.to_numpy() - region_1985.to_numpy() * (1 + growth)
+    np.testing.assert_allclose(differential, [450, -20, -10, 0], atol=1e-9)

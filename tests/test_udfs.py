@@ -93,6 +93,31 @@ def test_rca_reproduces_wikipedia_brazil_soybeans_2010():
     assert round(result[0][0]) == 22
 
 
+def test_cms_effects_reproduce_the_washington_shift_share_table():
+    # G. Krumme, "Shift & Share Table with Excel Explanations", University of
+    # Washington, Geography 350: national growth effect 290, composition
+    # effect -80, differential effect 420 for the region "Holukuluku" (the
+    # same case as tests/test_cms.py; nation scaled to 10,000 jobs). One
+    # column: the world (the nation) as one market.
+    region_1985 = [[500.0], [100.0], [200.0], [200.0]]
+    region_1995 = [[1000.0], [100.0], [250.0], [280.0]]
+    nation_1985 = [[1000.0], [2000.0], [4000.0], [3000.0]]
+    nation_1995 = [[1100.0], [2400.0], [5200.0], [4200.0]]
+    result = call(
+        udfs.CMS_EFFECTS,
+        region_1985,
+        region_1995,
+        nation_1985,
+        nation_1995,
+        "leamer-stern",
+    )
+    effects = {row[0]: row[1] for row in result[1:]}
+    assert effects["world growth"] == pytest.approx(290)
+    assert effects["commodity composition"] == pytest.approx(-80)
+    assert effects["competitiveness"] == pytest.approx(420)
+    assert effects["total change"] == pytest.approx(630)
+
+
 def test_cms_effects_table_leamer_stern():
     result = call(udfs.CMS_EFFECTS, Q0, Q1, W0, W1, "Leamer-Stern")
     assert result[0] == ["effect", "value", "share"]
