@@ -150,7 +150,10 @@ def test_addin_build_refuses_to_overwrite_then_keeps_a_backup(tmp_path, capsys):
     ("arguments", "message"),
     [
         (["--periods", "2005,2019"], "--first-year"),
-        (["--first-year", "2012"], "--periods: 2008, 2011 outside the years used"),
+        (
+            ["--first-year", "2012", "--periods", "2008,2015"],
+            "--periods: 2008 outside the years used",
+        ),
         (["--first-year", "2015", "--last-year", "2010"], "is after --last-year"),
         (["--first-year", "2001"], "--first-year: the bundled data covers 2008-2019"),
         (["--out", "study.xlsm"], "--out: study.xlsm must end in .xlsx"),
@@ -194,7 +197,9 @@ def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["analyze", "--out", str(folder), "--force", "--quiet"]) == 2
     assert f"--out: {folder} is a folder" in capsys.readouterr().err
     assert main(["analyze", "--out", "/proc/xlree-test.xlsx", "--quiet"]) == 2
-    assert "xlree: cannot use /proc/" in capsys.readouterr().err
+    assert "xlree: /proc/xlree-test.xlsx: cannot be written" in (
+        capsys.readouterr().err
+    )
 
 
 def test_refresh_out_is_checked_before_any_work(analyzed, tmp_path, capsys):
@@ -205,3 +210,30 @@ def test_refresh_out_is_checked_before_any_work(analyzed, tmp_path, capsys):
     assert target.read_text() == "someone's file"
     assert main(["refresh", str(analyzed), "--out", str(tmp_path / "z.csv")]) == 2
     assert "must end in .xlsx" in capsys.readouterr().err
+
+
+def test_default_periods_follow_the_years_chosen(tmp_path):
+    out = tmp_path / "late.xlsx"
+    assert main(["analyze", "--out", str(out), "--first-year", "2012", "--quiet"]) == 0
+    settings = dict(OpenpyxlBook(out).read_values("Settings")[1:])
+    assert settings["breaks"] == "2012, 2015, 2019"
+
+
+def test_refresh_only_names_the_option(analyzed, capsys):
+    assert main(["refresh", str(analyzed), "--only", "cms,foo"]) == 2
+    assert "--only: expected names among cms, entropy, rca" in (capsys.readouterr().err)
+
+
+def test_refresh_out_with_force_keeps_the_replaced_file(analyzed, tmp_path):
+    target = tmp_path / "existing.xlsx"
+    target.write_text("keep")
+    assert main(["refresh", str(analyzed), "--out", str(target), "--force"]) == 0
+    assert (tmp_path / "existing.bak.xlsx").read_text() == "keep"
+    assert OpenpyxlBook(target).is_result_sheet("CMS")
+
+
+def test_a_text_file_is_not_a_workbook(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text("hi")
+    assert main(["refresh", str(text)]) == 2
+    assert "cannot be read as an Excel workbook" in capsys.readouterr().err

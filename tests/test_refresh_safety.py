@@ -620,7 +620,9 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
         raise OSError("No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", half_written)
-    with pytest.raises(OSError, match="No space left on device"):
+    with pytest.raises(
+        XlreeError, match=r"cannot be written \(No space left on device\)"
+    ):
         book.save()
     assert path.read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
@@ -638,7 +640,7 @@ def test_a_failed_rename_leaves_the_original_and_no_temporary_file(
         raise PermissionError(f"{destination} is open in Excel")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(PermissionError, match="is open in Excel"):
+    with pytest.raises(XlreeError, match="is open in Excel"):
         book.save()
     monkeypatch.undo()
     assert path.read_bytes() == original
@@ -661,7 +663,7 @@ def test_the_command_prints_why_it_wrote_elsewhere(tmp_path, monkeypatch, capsys
     printed = capsys.readouterr().err
     diverted = tmp_path / "book.refreshed.xlsx"
     assert f"Wrote {diverted}, not {path}" in printed
-    assert "would have dropped 1 of 1 images on sheet 'My work'" in printed
-    assert "Your original file is unchanged." in printed
+    assert "would have lost 1 of 1 images on sheet 'My work'" in printed
+    assert f"Your workbook {path} is unchanged." in printed
     assert path.read_bytes() == original
     assert OpenpyxlBook(diverted).read_values("CMS")[0][0] != STALE

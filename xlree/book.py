@@ -35,6 +35,7 @@ from xml.etree import ElementTree
 import openpyxl
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 
 from xlree._validation import XlreeError
@@ -127,7 +128,12 @@ class OpenpyxlBook:
                 self.workbook = openpyxl.load_workbook(
                     self.path, keep_vba=self._keep_vba, keep_links=True
                 )
-            except (zipfile.BadZipFile, KeyError, OSError) as error:
+            except (
+                zipfile.BadZipFile,
+                KeyError,
+                OSError,
+                InvalidFileException,
+            ) as error:
                 raise XlreeError(
                     f"{self.path}: cannot be read as an Excel workbook ({error}). "
                     "Give an .xlsx or .xlsm file saved by Excel or LibreOffice."
@@ -187,30 +193,49 @@ class OpenpyxlBook:
     ) -> SaveReport:
         """Save atomically; keep a backup; divert to a new file rather than lose.
 
-        With ``replace`` an existing target is replaced without the comparison
-        (the caller asked the user and kept its own backup).
+        The new file is compared with the workbook it was read from: if it
+        lacks anything of the user's, it goes to ``NAME.refreshed.xlsx`` and
+        the original stays as it was. An existing target is kept as
+        ``NAME.bak.xlsx``. With ``replace`` neither happens (the caller asked
+        the user and kept its own backup).
         """
         target = Path(out) if out is not None else self.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
+        if not target.parent.is_dir():
+            raise XlreeError(
+                f"{target}: the folder {target.parent} does not exist; create it "
+                "or choose another place."
+            )
+        try:
+            return self._save(target, replace)
+        except OSError as error:
+            raise XlreeError(
+                f"{target}: cannot be written ({error.strerror or error}). Close "
+                "it if another program has it open, check the folder's "
+                "permissions, or choose another place."
+            ) from error
+
+    def _save(self, target: Path, replace: bool) -> SaveReport:
+        handle, name = tempfile.mkstemp(
             prefix=".~xlree-", suffix=target.suffix, dir=target.parent
         )
         os.close(handle)
-        temporary = Path(temporary)
+        temporary = Path(name)
         try:
             self.workbook.save(temporary)
             _set_mode(temporary, target)
             report = SaveReport(path=target)
-            if target.exists() and not replace:
-                lost = _losses(target, temporary, self._result_sheets())
+            if self._existed and not replace:
+                lost = _losses(self.path, temporary, self._result_sheets())
                 if lost:
                     diverted = _separate_name(target)
                     os.replace(temporary, diverted)
-                    logger.warning("refresh written to %s: %s", diverted, lost)
+                    logger.warning(
+                        "refresh written to %s: %s", diverted, "; ".join(lost)
+                    )
                     return SaveReport(path=diverted, diverted_because=lost)
-                backup = backup_path(target)
-                shutil.copy2(target, backup)
-                report.backup = backup
+            if target.exists() and not replace:
+                report.backup = backup_path(target)
+                shutil.copy2(target, report.backup)
             os.replace(temporary, target)
             return report
         finally:

@@ -24,6 +24,7 @@ from xlree._validation import XlreeError
 logger = logging.getLogger(__name__)
 
 DEFAULT_OUT = "xlree-rare-earths.xlsx"
+DEFAULT_BREAKS = (2008, 2011, 2015, 2019)
 
 
 def _years(text: str) -> list[int]:
@@ -100,10 +101,11 @@ def _parser() -> argparse.ArgumentParser:
         "--breaks",
         dest="breaks",
         type=_years,
-        default=[2008, 2011, 2015, 2019],
+        default=None,
         metavar="YEARS",
-        help="break years of the CMS periods, comma-separated "
-        "(default: 2008,2011,2015,2019)",
+        help="break years of the CMS periods, comma-separated (default: "
+        "2008,2011,2015,2019, those inside --first-year..--last-year, with both "
+        "ends added)",
     )
     analyze.add_argument(
         "--first-year", type=int, default=2008, help="first year used (default 2008)"
@@ -161,8 +163,11 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="write to this file instead of BOOK"
     )
     refresh.add_argument(
-        "--force", action="store_true", help="replace --out if it exists"
+        "--force",
+        action="store_true",
+        help="replace --out if it exists (the old file is kept as NAME.bak.xlsx)",
     )
+    refresh.add_argument("--quiet", action="store_true", help="no progress display")
 
     template = commands.add_parser(
         "template",
@@ -230,6 +235,11 @@ def _check_out(path: Path, suffixes: tuple[str, ...]) -> None:
         )
     if path.is_dir():
         raise XlreeError(f"--out: {path} is a folder; give a file name.")
+    if not path.parent.is_dir():
+        raise XlreeError(
+            f"--out: the folder {path.parent} does not exist; create it first or "
+            "choose another place."
+        )
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -258,6 +268,9 @@ def _analyze(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _check_out(out, (".xlsx",))
     _refuse_existing(out, args.force)
+    if args.breaks is None:
+        inside = [y for y in DEFAULT_BREAKS if args.first_year < y < args.last_year]
+        args.breaks = sorted({args.first_year, *inside, args.last_year})
     _check_years(args)
     settings = {
         "exporter": args.exporter,
@@ -307,23 +320,30 @@ def _refresh(args: argparse.Namespace) -> int:
     from xlree.book import OpenpyxlBook
     from xlree.console import Progress
     from xlree.refresh import refresh
+    from xlree.study import ANALYSES
 
     analyses = None
     if args.only:
-        analyses = [part.strip() for part in args.only.split(",") if part.strip()]
+        analyses = [part.strip().lower() for part in args.only.split(",")]
+        unknown = [a for a in analyses if a not in ANALYSES]
+        if unknown or not analyses:
+            raise XlreeError(
+                f"--only: expected names among {', '.join(ANALYSES)} separated by "
+                f"commas, got {args.only!r}."
+            )
     if args.out is not None:
         _check_out(args.out, (args.book.suffix.lower(),))
         _refuse_existing(args.out, args.force)
     book = OpenpyxlBook(args.book)
-    with Progress(enabled=True) as progress:
+    with Progress(enabled=not args.quiet) as progress:
         refresh(book, analyses, progress=progress.step)
         progress.step("saving")
         report = book.save(args.out)
     if report.diverted_because:
         print(
-            f"Wrote {report.path}, not {args.out or args.book}: saving in place "
-            "would have dropped " + "; ".join(report.diverted_because) + ". "
-            "Your original file is unchanged.",
+            f"Wrote {report.path}, not {args.out or args.book}: that file would "
+            "have lost " + "; ".join(report.diverted_because) + ", which openpyxl "
+            f"cannot carry over. Your workbook {args.book} is unchanged.",
             file=sys.stderr,
         )
         return 0
