@@ -274,3 +274,16 @@ def test_install_elsewhere_says_what_to_do(tmp_path):
 def test_sources_are_found_from_the_checkout():
     assert (addin.vba_sources() / "XlreeRibbon.bas").is_file()
     assert sys.modules["xlree.addin"] is addin
+
+
+def test_function_wizard_texts_are_the_functions_own_plain_help():
+    # The wrappers carry each function's Function Wizard texts (plain words,
+    # at most 255 characters), not its numpydoc with Sphinx markup.
+    from xlree import udfs
+
+    text = addin.udf_wrappers()
+    for markup in (":math:", ":data:", ":func:", ":class:", "``"):
+        assert markup not in text
+    spec = udfs.CMS_EFFECTS.excel_spec
+    assert spec.help[:60] in text
+    assert spec.arguments["world_t0"].doc[:50] in text

@@ -237,3 +237,20 @@ def test_a_text_file_is_not_a_workbook(tmp_path, capsys):
     text.write_text("hi")
     assert main(["refresh", str(text)]) == 2
     assert "cannot be read as an Excel workbook" in capsys.readouterr().err
+
+
+def test_filled_indicator_cells_carry_a_note(analyzed):
+    # WDI reports no R&D expenditure for Malaysia in 2013 (gb.xpd.rsdv.gd.zs);
+    # the indicator panel takes 2012's value and the sheet says so.
+    sheet = openpyxl.load_workbook(analyzed)["Indicators"]
+    header = [cell.value for cell in sheet[1]]
+    notes = {
+        (row[0].value, row[1].value, header[cell.column - 1]): cell.comment.text
+        for row in sheet.iter_rows(min_row=2)
+        for cell in row
+        if cell.comment is not None
+    }
+    assert len(notes) == 13
+    assert notes[("MY", 2013, "rd_expenditure")].startswith(
+        "Not reported by WDI for 2013: the value of 2012"
+    )

@@ -99,6 +99,36 @@ def _validation_for(column: Column, sheet: str) -> Any:
     return rule
 
 
+def _mark_filled_cells(sheet: Any, frame: Any, filled: Any) -> None:
+    """A note on each indicator cell filled from another year of the same country.
+
+    The default indicator panel fills a gap in a WDI series from the nearest
+    year (:mod:`xlree.indicators`); the note says which year, so that no
+    filled value passes for an observed one.
+    """
+    from openpyxl.comments import Comment
+
+    if filled is None or len(filled) == 0:
+        return
+    rows = {
+        (str(country), int(year)): position + 2
+        for position, (country, year) in enumerate(
+            zip(frame["country"], frame["year"], strict=True)
+        )
+    }
+    columns = {str(name): index for index, name in enumerate(frame.columns, 1)}
+    for item in filled.itertuples(index=False):
+        row = rows.get((str(item.country), int(item.year)))
+        column = columns.get(str(item.indicator))
+        if row is None or column is None:
+            continue
+        sheet.cell(row, column).comment = Comment(
+            f"Not reported by WDI for {item.year}: the value of "
+            f"{item.source_year} for the same country (xlree's gap policy).",
+            "xlree",
+        )
+
+
 def write_inputs(workbook: Any, inputs: StudyInputs) -> None:
     """Write the input sheets of ``inputs`` into ``workbook`` as Excel tables.
 
@@ -130,6 +160,8 @@ def write_inputs(workbook: Any, inputs: StudyInputs) -> None:
         sheet.append(header)
         for record in frame.itertuples(index=False):
             sheet.append([_excel_value(v) for v in record])
+        if spec.name == "Indicators":
+            _mark_filled_cells(sheet, frame, inputs.indicators.attrs.get("filled"))
         last_row = max(2, len(frame) + 1)
         for index, name in enumerate(header, start=1):
             letter = get_column_letter(index)

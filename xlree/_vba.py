@@ -105,6 +105,15 @@ def _spec(function) -> UdfSpec:
         arg_docs.append(param_docs.get(parameter.name, ""))
     if meta is not None:
         arg_docs = [arg["doc"] for arg in meta["args"]]
+    excel = getattr(function, "excel_spec", None)
+    if excel is not None:
+        # The worksheet functions' own Function Wizard texts (plain words, at
+        # most 255 characters), not the numpydoc with its markup.
+        description = excel.help
+        arg_docs = [
+            excel.arguments[python].doc if python in excel.arguments else doc
+            for (_vba, python, _kind), doc in zip(args, arg_docs, strict=True)
+        ]
     category = meta["category"] if meta and isinstance(meta["category"], str) else None
     return UdfSpec(
         name, tuple(args), description, tuple(arg_docs), category or CATEGORY

@@ -34,7 +34,8 @@ from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font
+from openpyxl.chart.data_source import NumFmt
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -293,6 +294,7 @@ _FONTS = {
     "title": Font(bold=True, size=14),
     "caption": Font(bold=True, size=12),
     "header": Font(bold=True),
+    "header_right": Font(bold=True),
     "note": Font(italic=True),
 }
 
@@ -302,11 +304,13 @@ def _render_openpyxl(sheet, placed: Placed) -> None:
         cell = sheet.cell(row=row, column=column, value=value)
         if style in _FONTS:
             cell.font = _FONTS[style]
+            if style == "header_right":
+                cell.alignment = Alignment(horizontal="right")
         elif style:
             cell.number_format = style
-    for column in range(1, placed.width + 1):
+    for column, width in enumerate(placed.widths, start=1):
         letter = openpyxl.utils.get_column_letter(column)
-        sheet.column_dimensions[letter].width = 16 if column > 1 else 28
+        sheet.column_dimensions[letter].width = width
     for item in placed.charts:
         spec = item.chart
         chart = LineChart() if spec.kind == "line" else BarChart()
@@ -321,6 +325,10 @@ def _render_openpyxl(sheet, placed: Placed) -> None:
         # openpyxl >= 3.1 hides axes unless told otherwise.
         chart.x_axis.delete = False
         chart.y_axis.delete = False
+        # Category labels below the plot, not on the zero line among negative
+        # bars; value labels in a plain format, not the cells' four decimals.
+        chart.x_axis.tickLblPos = "low"
+        chart.y_axis.numFmt = NumFmt(formatCode="General", sourceLinked=False)
         chart.height = CHART_ROWS * 0.5
         chart.width = CHART_COLUMNS * 1.9
         for column in item.series_columns:
@@ -534,6 +542,8 @@ class XlwingsBook:
         for row, column, _value, style in placed.cells:
             if style in _FONTS:
                 sheet.range((row, column)).font.bold = True
+        for column, width in enumerate(placed.widths, start=1):
+            sheet.range((1, column)).column_width = width
         for (column, style), rows in _format_runs(placed).items():
             for first, last in rows:
                 sheet.range((first, column), (last, column)).number_format = style

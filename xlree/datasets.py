@@ -104,7 +104,8 @@ LIMITS = {
         "WDI merchandise exports are not reconciled with BACI totals; they "
         "serve as RCA denominators only. Many country-years are missing and "
         "are reported, not invented (the indicator panel fills gaps within a "
-        "country from the nearest year and lists every filled cell)."
+        "country from the nearest year, and each filled cell carries a note on "
+        "the Indicators sheet naming the year its value comes from)."
     ),
     "bgs": (
         "Top producers only, in tonnes of rare-earth oxide; a country absent "

@@ -87,6 +87,8 @@ class Placed:
     charts: list[PlacedChart]
     width: int
     height: int
+    #: Width of each column, in characters.
+    widths: list[float] = field(default_factory=list)
 
 
 #: Charts are this many rows tall and stacked right of the widest table.
@@ -131,7 +133,10 @@ def place(layout: SheetLayout) -> Placed:
         cells.append((row, 1, table.title, "caption"))
         header_row = row + 1
         for column, name in enumerate(frame.columns, start=1):
-            cells.append((header_row, column, str(name), "header"))
+            # A numeric column's header sits over its numbers (right-aligned).
+            numeric = pd.api.types.is_numeric_dtype(frame[name].dtype)
+            style = "header_right" if numeric else "header"
+            cells.append((header_row, column, str(name), style))
         for offset, record in enumerate(frame.itertuples(index=False), start=1):
             for column, (name, value) in enumerate(
                 zip(frame.columns, record, strict=True), start=1
@@ -167,4 +172,26 @@ def place(layout: SheetLayout) -> Placed:
             )
         )
         chart_row += CHART_ROWS + 2
-    return Placed(cells=cells, charts=charts, width=width, height=row)
+    return Placed(
+        cells=cells,
+        charts=charts,
+        width=width,
+        height=row,
+        widths=_column_widths(cells, width),
+    )
+
+
+def _column_widths(
+    cells: list[tuple[int, int, Any, str | None]], width: int
+) -> list[float]:
+    """Column widths (characters) that show headers and labels whole.
+
+    Titles, notes and captions run across empty cells, so they do not count.
+    """
+    widths = [10.0] * width
+    for _row, column, value, style in cells:
+        if style in ("title", "note", "caption") or value is None:
+            continue
+        text = f"{value:,.4f}" if isinstance(value, float) else str(value)
+        widths[column - 1] = max(widths[column - 1], min(len(text) + 2, 48))
+    return widths

@@ -48,16 +48,21 @@ def cms_layout(results: StudyResults) -> SheetLayout:
         index=["segment", "period"], columns="effect", values="value", sort=False
     )
     columns = [c for c in [*SUBTOTALS, "total change"] if c in summary.columns]
-    summary = (summary[columns] / 1e6).reset_index()
+    # USD million for trade in the millions (the rare-earth study); plain USD
+    # for small figures such as the template's example, which would read 0.0.
+    large = summary[columns].abs().max().max() >= 1e7
+    scale, unit = (1e6, "USD million") if large else (1.0, "USD")
+    summary = (summary[columns] / scale).reset_index()
     summary.insert(0, "segment / period", summary["segment"] + " " + summary["period"])
     summary = summary.drop(columns=["segment", "period"])
 
     detail = cms[["segment", "period", "effect", "level", "value", "share"]]
+    detail = detail.rename(columns={"value": "value (USD)"})
     tables = [
         Table(
-            "Effects by segment and period (USD million)",
+            f"Effects by segment and period ({unit})",
             summary,
-            number_format="#,##0.0",
+            number_format="#,##0.0" if large else USD,
         ),
         Table(
             "Every effect, with its share of the total change",
@@ -73,7 +78,7 @@ def cms_layout(results: StudyResults) -> SheetLayout:
             table=0,
             categories="segment / period",
             series=[c for c in SUBTOTALS if c in summary.columns],
-            y_title="USD million",
+            y_title=unit,
         )
     ]
     notes = [
@@ -83,6 +88,13 @@ def cms_layout(results: StudyResults) -> SheetLayout:
         "segment block uses the markets the Trade sheet has for its products.",
         "In every row set the effects add up to the total change; see About.",
     ]
+    flat = _one_cell_segments(cms)
+    if flat:
+        notes.append(
+            f"Segments {', '.join(flat)} have one product and one market: their "
+            "market, commodity, interaction and specific competitive effects are "
+            "0 by construction, not findings."
+        )
     return SheetLayout(
         name=RESULT_SHEETS["cms"],
         kind="cms",
@@ -91,6 +103,17 @@ def cms_layout(results: StudyResults) -> SheetLayout:
         tables=tables,
         charts=charts,
     )
+
+
+def _one_cell_segments(cms: pd.DataFrame) -> list[str]:
+    """Segments whose structure terms are all exactly 0 in every period."""
+    terms = ["market structure", "commodity structure", "structural interaction"]
+    terms += ["specific competitive", "market distribution", "commodity composition"]
+    rows = cms[cms["effect"].isin(terms)]
+    flat = rows.groupby("segment", sort=False)["value"].apply(
+        lambda values: bool((values == 0).all())
+    )
+    return [str(segment) for segment, is_flat in flat.items() if is_flat]
 
 
 def entropy_layout(results: StudyResults) -> SheetLayout:
@@ -300,7 +323,14 @@ GLOSSARY: list[tuple[str, str, str]] = [
         "structural interaction",
         "Joint product-market structure term (Jepma: (B - S0 dQ) - (A - C)).",
     ),
-    ("CMS", "structural effect", "Sum of the four structural terms: sum S0_ij dQ_ij."),
+    ("CMS", "structural effect", "Sum of the four structural terms: A."),
+    (
+        "CMS",
+        "A, B, C",
+        "A = sum_ij S0_ij dQ_ij (cell shares), B = sum_i S0_i dQ_i (product "
+        "shares), C = sum_j S0_j dQ_j (market shares); S = q / Q, the exporter's "
+        "share of world exports; 0 = base year; d = change.",
+    ),
     (
         "CMS",
         "general competitive",
@@ -322,6 +352,18 @@ GLOSSARY: list[tuple[str, str, str]] = [
     ("CMS", "second-order effect", "sum dS_ij dQ_ij."),
     ("CMS", "total change", "q1 - q0, the change in the exporter's exports (USD)."),
     ("CMS", "share", "An effect divided by the total change."),
+    (
+        "CMS",
+        "level",
+        "effect: one term; subtotal: the sum of the terms above it (structural, "
+        "competitive, second-order); total: the total change.",
+    ),
+    (
+        "CMS",
+        "value (USD)",
+        "The effect in USD; the summary table shows the subtotals in the unit "
+        "its title gives.",
+    ),
     (
         "CMS",
         "Leamer-Stern effects",
@@ -356,6 +398,8 @@ GLOSSARY: list[tuple[str, str, str]] = [
         "RCA",
         "nrca",
         "RCA x score / mean score of the year's exporters (relative) "
-        "or RCA x score (product), per the nrca_variant setting.",
+        "or RCA x score (product), per the nrca_variant setting. NRCA here is "
+        "this score-adjusted RCA; Yu-Cai-Leung's normalized RCA, which the "
+        "literature also abbreviates NRCA, is the column normalized_rca.",
     ),
 ]
