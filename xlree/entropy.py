@@ -273,7 +273,7 @@ def entropy_weights(
 def _check_shift(shift: Any) -> float:
     is_number = isinstance(shift, int | float | np.number)
     if isinstance(shift, bool) or not is_number or not np.isfinite(shift):
-        raise XlreeError(f"shift: expected a number >= 0, got {shift!r}.")
+        raise XlreeError(f"shift: expected a number between 0 and 1, got {shift!r}.")
     if not 0 <= shift <= 1:
         # A shift beyond the unit range of the min-max values drowns the data:
         # every share tends to 1/n and every weight to 0/0.
