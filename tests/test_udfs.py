@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import xlwings
 
+from tests.reference_data import ELSAYED_MATRIX, ELSAYED_WEIGHTS
 from xlree import cms, entropy, rca, udfs
 from xlree._udf_support import WIZARD_LIMIT, to_cells
 
@@ -39,24 +40,7 @@ Q1 = [[18, 22], [6, 30]]
 W0 = [[100, 100], [50, 150]]
 W1 = [[150, 120], [50, 200]]
 
-# Elsayed, Dawood & Karthikeyan (2017), IJETT 46(2), 60-66: 12 alternatives x 5
-# criteria, entropy weights printed to 6 digits; the matrix as pymcdm's test
-# suite (kotbaton/pymcdm, test/test_weights.py) types it.
-ELSAYED = [
-    [7, 312, 1891, 6613, 163],
-    [72, 88, 728, 941804, 1078],
-    [10, 252, 2594, 3466, 117471],
-    [10, 145, 980, 2371, 86329],
-    [65, 54, 350, 501, 29897],
-    [29, 48, 380, 912, 34051],
-    [7, 476, 3300, 78470, 2212],
-    [70, 87, 650, 733, 819000],
-    [4, 86, 591, 3015, 103],
-    [12, 79, 579, 3240, 96098],
-    [21, 45, 261, 1253, 453],
-    [1, 72, 530, 4333, 0.104800],
-]
-ELSAYED_WEIGHTS = [0.104991, 0.069124, 0.071373, 0.449937, 0.304575]
+ELSAYED = ELSAYED_MATRIX
 
 PANEL = [
     ["reserves", "exports", "import dependence"],
