@@ -22,6 +22,7 @@ from xlree._validation import (
     as_matrix,
     check_nonnegative,
     check_same_shape,
+    list_items,
     warn,
 )
 
@@ -71,9 +72,7 @@ def _aligned_frames(arguments: dict[str, Any]) -> dict[str, pd.DataFrame]:
 
 
 def _cell_list(cells: Sequence[tuple[Any, ...]]) -> str:
-    text = ", ".join("/".join(str(part) for part in cell) for cell in cells[:_LISTED])
-    more = len(cells) - _LISTED
-    return text + (f" and {more} more" if more > 0 else "")
+    return list_items(cells, _LISTED, render=lambda cell: "/".join(map(str, cell)))
 
 
 def _blank_as_zero(frame: pd.DataFrame, name: str, stacklevel: int) -> None:

@@ -9,7 +9,7 @@ with :class:`XlreeWarning`; it never logs.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,8 @@ __all__ = [
     "check_choice",
     "check_nonnegative",
     "check_same_shape",
+    "list_items",
+    "show_label",
     "warn",
 ]
 
@@ -37,6 +39,34 @@ class XlreeWarning(UserWarning):
 def warn(message: str, stacklevel: int = 3) -> None:
     """Issue an :class:`XlreeWarning` pointing at the caller of the public function."""
     warnings.warn(message, XlreeWarning, stacklevel=stacklevel)
+
+
+def show_label(label: Any) -> str:
+    """repr of a row or column label, numpy scalars as plain Python.
+
+    >>> show_label(np.int64(2019)), show_label(("CN", np.int64(2019)))
+    ('2019', "('CN', 2019)")
+    """
+    if isinstance(label, tuple):
+        return repr(tuple(_plain(part) for part in label))
+    return repr(_plain(label))
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def list_items(
+    items: Sequence[Any], limit: int, render: Callable[[Any], str] = str
+) -> str:
+    """The first ``limit`` items, rendered, then "and N more".
+
+    >>> list_items(["a", "b", "c"], 2)
+    'a, b and 1 more'
+    """
+    shown = ", ".join(render(item) for item in items[:limit])
+    more = len(items) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _describe(value: Any) -> str:

@@ -70,7 +70,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlree._validation import XlreeError, as_matrix, check_choice, warn
+from xlree._validation import (
+    XlreeError,
+    as_matrix,
+    check_choice,
+    list_items,
+    warn,
+)
+from xlree._validation import show_label as _show
 
 __all__ = [
     "DEFAULT_SHIFT",
@@ -363,21 +370,8 @@ def _apply_missing_policy(
     return np.ones(len(samples), dtype=bool), samples[:0]
 
 
-def _show(label: Any) -> str:
-    """repr of a label with numpy scalars as plain Python (2019, not int64)."""
-    if isinstance(label, tuple):
-        return repr(tuple(_plain(part) for part in label))
-    return repr(_plain(label))
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _list_labels(labels: pd.Index) -> str:
-    shown = ", ".join(_show(label) for label in labels[:_LISTED_AT_MOST])
-    more = len(labels) - _LISTED_AT_MOST
-    return shown + (f" and {more} more" if more > 0 else "")
+    return list_items(labels, _LISTED_AT_MOST, render=_show)
 
 
 def _minmax_shares(

@@ -77,6 +77,7 @@ from xlree._validation import (
     check_choice,
     check_nonnegative,
     check_same_shape,
+    show_label,
     warn,
 )
 
@@ -377,8 +378,7 @@ def _like(values: np.ndarray, frame: pd.DataFrame | None) -> Any:
 def _label(frame: pd.DataFrame | None, axis: int, position: int) -> str:
     if frame is None:
         return f"{('row', 'column')[axis]} {position + 1}"
-    label = frame.axes[axis][position]
-    return repr(label.item() if isinstance(label, np.generic) else label)
+    return show_label(frame.axes[axis][position])
 
 
 def _names(frame: pd.DataFrame | None, mask: np.ndarray, axis: int) -> str:
