@@ -138,21 +138,11 @@ def run_study(inputs: StudyInputs, analyses: Sequence[str] = ANALYSES) -> StudyR
     """
     analyses = [check_choice(a, "analyses", ANALYSES) for a in analyses]
     settings = resolve_settings(inputs.settings)
-    notes: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", XlreeWarning)
+    with _xlree_warnings() as messages:
         cms = _run_cms(inputs, settings) if "cms" in analyses else _EMPTY_CMS
         entropy_result, indicator_table, scores = _run_entropy(inputs, settings)
         rca = _run_rca(inputs, settings, scores) if "rca" in analyses else None
-    for warning in caught:
-        if issubclass(warning.category, XlreeWarning):
-            text = str(warning.message)
-            if text not in notes:
-                notes.append(text)
-        else:
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
+    notes = list(dict.fromkeys(messages))  # in order, without repeats
     return StudyResults(
         settings=settings,
         cms=cms,
@@ -189,16 +179,25 @@ def _context(label: str) -> Iterator[None]:
     workbook needs the analysis and the period or year too. NaN, which the
     sheets show as a blank cell, is called blank.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", XlreeWarning)
+    with _xlree_warnings() as messages:
         try:
             yield
         except XlreeError as error:
             raise XlreeError(f"{label}: {error}") from None
+    for text in messages:
+        warn(f"{label}: {text.replace(' is NaN', ' is left blank')}", stacklevel=2)
+
+
+@contextmanager
+def _xlree_warnings() -> Iterator[list[str]]:
+    """Collect the messages of XlreeWarnings raised inside; let others through."""
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", XlreeWarning)
+        yield messages
     for warning in caught:
         if issubclass(warning.category, XlreeWarning):
-            text = str(warning.message).replace(" is NaN", " is left blank")
-            warn(f"{label}: {text}", stacklevel=2)
+            messages.append(str(warning.message))
         else:
             warnings.warn_explicit(
                 warning.message, warning.category, warning.filename, warning.lineno
