@@ -16,6 +16,7 @@ from importlib import resources
 import pandas as pd
 
 from xlree._validation import XlreeError
+from xlree.study import WORLD  # the study's label of world rows and all markets
 
 __all__ = [
     "MAGNETS",
@@ -26,7 +27,6 @@ __all__ = [
     "iso2_to_iso3",
 ]
 
-WORLD = "World"
 OTHER_MARKETS = "Other markets"
 STUDY_YEARS = range(2008, 2020)
 MAGNETS = "850511"

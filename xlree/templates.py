@@ -51,7 +51,7 @@ from openpyxl.utils import get_column_letter
 from xlree._package import CachedValues, rewrite_zip
 from xlree._validation import XlreeError, check_choice
 from xlree.sheets import INPUT_SHEETS, SETTINGS_HELP, write_inputs
-from xlree.study import DEFAULT_SETTINGS, StudyInputs
+from xlree.study import DEFAULT_SETTINGS, WORLD, StudyInputs
 
 __all__ = [
     "FIXED_TIMESTAMP",
@@ -100,13 +100,13 @@ def example_inputs() -> StudyInputs:
                 }
                 for market, value in by_market.items():
                     rows.append((year, product, exporter, market, round(value, 2)))
-                rows.append((year, product, exporter, "World", sum(by_market.values())))
+                rows.append((year, product, exporter, WORLD, sum(by_market.values())))
     trade = pd.DataFrame(
         rows, columns=["year", "product", "exporter", "market", "value"]
     )
     exporters = trade[trade["exporter"] != "World"]
     world = exporters.groupby(["year", "product", "market"], as_index=False)["value"]
-    world = world.sum().assign(exporter="World")
+    world = world.sum().assign(exporter=WORLD)
     trade = pd.concat([trade, world], ignore_index=True)[list(trade.columns)]
     trade["value"] = trade["value"].round(2)
     totals = pd.DataFrame(
@@ -118,7 +118,7 @@ def example_inputs() -> StudyInputs:
         columns=["year", "country", "total_exports"],
     )
     world_totals = totals.groupby("year", as_index=False)["total_exports"].sum()
-    totals = pd.concat([totals, world_totals.assign(country="World")])
+    totals = pd.concat([totals, world_totals.assign(country=WORLD)])
     totals = totals[["year", "country", "total_exports"]].round(2)
     segments = pd.DataFrame(
         {
@@ -284,7 +284,7 @@ def _write_formulas(workbook: Workbook, inputs: StudyInputs) -> CachedValues:
         settings["first_year"],
         settings["last_year"],
     )
-    by_market = trade[(trade["market"] != "World") & (trade["exporter"] == focus)]
+    by_market = trade[(trade["market"] != WORLD) & (trade["exporter"] == focus)]
     products = sorted(set(by_market["product"]))
     markets = sorted(set(by_market["market"]))
 
@@ -311,7 +311,7 @@ def _write_formulas(workbook: Workbook, inputs: StudyInputs) -> CachedValues:
         for i, product in enumerate(products):
             sheet.cell(row + 1 + i, 1, product)
             for j, market in enumerate(markets):
-                exporter = focus if who == "exports" else "World"
+                exporter = focus if who == "exports" else WORLD
                 chosen = trade[
                     (trade["year"] == year)
                     & (trade["product"] == product)
