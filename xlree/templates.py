@@ -104,7 +104,7 @@ def example_inputs() -> StudyInputs:
     trade = pd.DataFrame(
         rows, columns=["year", "product", "exporter", "market", "value"]
     )
-    exporters = trade[trade["exporter"] != "World"]
+    exporters = trade[trade["exporter"] != WORLD]
     world = exporters.groupby(["year", "product", "market"], as_index=False)["value"]
     world = world.sum().assign(exporter=WORLD)
     trade = pd.concat([trade, world], ignore_index=True)[list(trade.columns)]
