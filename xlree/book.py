@@ -55,6 +55,7 @@ __all__ = [
     "SaveReport",
     "XlwingsBook",
     "backup_path",
+    "keep_backup",
     "inventory",
 ]
 
@@ -234,9 +235,8 @@ class OpenpyxlBook:
                         "refresh written to %s: %s", diverted, "; ".join(lost)
                     )
                     return SaveReport(path=diverted, diverted_because=lost)
-            if target.exists() and not replace:
-                report.backup = backup_path(target)
-                shutil.copy2(target, report.backup)
+            if not replace:
+                report.backup = keep_backup(target)
             os.replace(temporary, target)
             return report
         finally:
@@ -255,6 +255,15 @@ def _set_mode(temporary: Path, target: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
+
+
+def keep_backup(target: Path) -> Path | None:
+    """Copy ``target``, if it exists, to :func:`backup_path`; return the copy."""
+    if not target.exists():
+        return None
+    backup = backup_path(target)
+    shutil.copy2(target, backup)
+    return backup
 
 
 def backup_path(target: Path) -> Path:

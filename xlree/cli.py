@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -252,13 +251,9 @@ def _refuse_existing(path: Path, force: bool) -> None:
 
 
 def _keep_backup(path: Path) -> Path | None:
-    from xlree.book import backup_path
+    from xlree.book import keep_backup
 
-    if not path.exists():
-        return None
-    backup = backup_path(path)
-    shutil.copy2(path, backup)
-    return backup
+    return keep_backup(path)
 
 
 def _analyze(args: argparse.Namespace) -> int:
